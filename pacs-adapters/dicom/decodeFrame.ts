@@ -1,0 +1,134 @@
+import { describeThrown } from '../../common/index.js';
+import { pacsError } from '../errors.js';
+import type { DecodedSamples } from './codecs/DecodedSamples.js';
+import { decodeJpeg } from './codecs/decodeJpeg.js';
+import { decodeJpegLossless } from './codecs/decodeJpegLossless.js';
+import { decodeNative, nativeFrameBits } from './codecs/decodeNative.js';
+import { decodeRle } from './codecs/decodeRle.js';
+import { decodeWasmFrame } from './codecs/decodeWasmFrame.js';
+import type { DecodedFrame } from './DecodedFrame.js';
+import type { DicomInstance } from './DicomInstance.js';
+import { encapsulatedFrame } from './frameBytes.js';
+import { toDecodedFrame } from './toDecodedFrame.js';
+import { transferSyntaxInfo } from './transferSyntax.js';
+
+/**
+ * Decodes one frame of an instance to stored values (greyscale) or RGB.
+ * @throws PACS_ERR_UNSUPPORTED_TRANSFER_SYNTAX, PACS_ERR_FRAME_INDEX, PACS_ERR_PIXEL_DATA_LENGTH,
+ *   PACS_ERR_UNSUPPORTED_PIXEL_FORMAT, PACS_ERR_DECODE — each naming the file, the tag and what was expected
+ */
+export async function decodeFrame(instance: DicomInstance, frameIndex = 0): Promise<DecodedFrame> {
+  const { header: h, dataSet: ds, file } = instance;
+  const ts = transferSyntaxInfo(h.transferSyntaxUid);
+  if (!ts) {
+    throw pacsError(
+      'PACS_ERR_UNSUPPORTED_TRANSFER_SYNTAX',
+      `TransferSyntaxUID (0002,0010) "${h.transferSyntaxUid}" has no decoder: expected one of the native, RLE, JPEG, JPEG-LS, JPEG 2000 or HTJ2K syntaxes`,
+      { file, tag: '00020010', transferSyntax: h.transferSyntaxUid },
+    );
+  }
+  if (!Number.isInteger(frameIndex) || frameIndex < 0 || frameIndex >= h.numberOfFrames) {
+    throw pacsError('PACS_ERR_FRAME_INDEX', `frame ${frameIndex} requested: expected 0..${h.numberOfFrames - 1}`, {
+      file,
+      tag: '00280008',
+    });
+  }
+  const pi = h.photometricInterpretation;
+  const okPhotometric =
+    h.samplesPerPixel === 1
+      ? pi === 'MONOCHROME1' || pi === 'MONOCHROME2'
+      : ['RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_RCT', 'YBR_ICT', 'YBR_PARTIAL_420'].includes(pi);
+  if (!okPhotometric) {
+    throw pacsError(
+      'PACS_ERR_UNSUPPORTED_PIXEL_FORMAT',
+      `PhotometricInterpretation (0028,0004) "${pi}" with SamplesPerPixel ${h.samplesPerPixel}: expected MONOCHROME1/2 for 1 sample, RGB or YBR_* for 3`,
+      { file, tag: '00280004' },
+    );
+  }
+  const el = ds.elements.x7fe00010;
+  if (!el) {
+    throw pacsError('PACS_ERR_NO_PIXEL_DATA', 'Pixel Data (7FE0,0010) absent: expected integer pixel data (float pixel data is not supported)', {
+      file,
+      tag: '7FE00010',
+    });
+  }
+  const layout = h;
+  let samples: DecodedSamples;
+  if (ts.encoding === 'native') {
+    if (el.encapsulatedPixelData) {
+      throw pacsError('PACS_ERR_DECODE', `Pixel Data (7FE0,0010) is encapsulated: expected native data for ${ts.name}`, {
+        file,
+        tag: '7FE00010',
+      });
+    }
+    const needBits = nativeFrameBits(layout) * h.numberOfFrames;
+    const available = Math.min(el.length, ds.byteArray.length - el.dataOffset);
+    if (available * 8 < needBits) {
+      throw pacsError(
+        'PACS_ERR_PIXEL_DATA_LENGTH',
+        `Pixel Data (7FE0,0010) holds ${available} bytes: expected ${Math.ceil(needBits / 8)} for ${h.numberOfFrames} frame(s) of ${h.columns}x${h.rows}x${h.samplesPerPixel} at ${h.bitsAllocated} bits`,
+        { file, tag: '7FE00010', expectedBytes: Math.ceil(needBits / 8), actualBytes: available },
+      );
+    }
+    const data = ds.byteArray.subarray(el.dataOffset, el.dataOffset + available);
+    samples = decodeNative(data, frameIndex, layout, ts.bigEndian, el.vr);
+    return frameOrThrow(samples, instance, true);
+  }
+  if (!el.encapsulatedPixelData) {
+    throw pacsError('PACS_ERR_DECODE', `Pixel Data (7FE0,0010) is native: expected encapsulated fragments for ${ts.name}`, {
+      file,
+      tag: '7FE00010',
+      transferSyntax: ts.uid,
+    });
+  }
+  let encoded: Uint8Array;
+  try {
+    encoded = encapsulatedFrame(ds, el, frameIndex, h.numberOfFrames);
+  } catch (e) {
+    throw pacsError('PACS_ERR_DECODE', `Pixel Data (7FE0,0010) fragments: ${describeThrown(e)}`, { file, tag: '7FE00010' }, e);
+  }
+  try {
+    switch (ts.encoding) {
+      case 'rle':
+        samples = await decodeRle(encoded, layout);
+        break;
+      case 'jpeg-baseline':
+      case 'jpeg-extended':
+        samples = await decodeJpeg(encoded, layout);
+        break;
+      case 'jpeg-lossless':
+        samples = await decodeJpegLossless(encoded, layout);
+        break;
+      case 'jpeg-ls':
+        samples = await decodeWasmFrame('jpegls', encoded);
+        break;
+      case 'jpeg2000':
+        samples = await decodeWasmFrame('j2k', encoded);
+        break;
+      case 'htj2k':
+        samples = await decodeWasmFrame('htj2k', encoded);
+        break;
+    }
+  } catch (e) {
+    if (e instanceof Error && 'code' in e) throw e;
+    throw pacsError(
+      'PACS_ERR_DECODE',
+      `${ts.name} frame ${frameIndex} failed to decode: ${describeThrown(e)}`,
+      { file, tag: '7FE00010', transferSyntax: ts.uid, frame: frameIndex },
+      e,
+    );
+  }
+  return frameOrThrow(samples, instance, false);
+}
+
+function frameOrThrow(samples: DecodedSamples, instance: DicomInstance, native: boolean): DecodedFrame {
+  try {
+    return toDecodedFrame(samples, instance.header, native);
+  } catch (e) {
+    throw pacsError('PACS_ERR_DECODE', `Pixel Data (7FE0,0010): ${describeThrown(e)}`, {
+      file: instance.file,
+      tag: '7FE00010',
+      transferSyntax: instance.header.transferSyntaxUid,
+    }, e);
+  }
+}

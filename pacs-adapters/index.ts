@@ -1,0 +1,10 @@
+export { PACS_ERRORS, PacsError, pacsError } from './errors.js';
+export type { PacsErrorCode } from './errors.js';
+export type { ImageHeader, AcquisitionInfo } from './dicom/ImageHeader.js';
+export type { DecodedFrame, GrayFrame, RgbFrame, StoredArray } from './dicom/DecodedFrame.js';
+export type { DicomInstance } from './dicom/DicomInstance.js';
+export { readInstanceFile, parseInstance } from './dicom/readInstance.js';
+export { decodeFrame } from './dicom/decodeFrame.js';
+export { modalityValues } from './dicom/modalityValues.js';
+export { transferSyntaxInfo, supportedTransferSyntaxes } from './dicom/transferSyntax.js';
+export type { TransferSyntaxInfo, PixelEncoding } from './dicom/transferSyntax.js';
