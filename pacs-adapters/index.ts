@@ -8,3 +8,22 @@ export { decodeFrame } from './dicom/decodeFrame.js';
 export { modalityValues } from './dicom/modalityValues.js';
 export { transferSyntaxInfo, supportedTransferSyntaxes } from './dicom/transferSyntax.js';
 export type { TransferSyntaxInfo, PixelEncoding } from './dicom/transferSyntax.js';
+export { assembleSeries } from './series/assembleSeries.js';
+export type { AssembleOptions } from './series/assembleSeries.js';
+export type {
+  AssembledSeries,
+  SeriesGeometry,
+  SeriesIssue,
+  SeriesIssueKind,
+  SeriesKind,
+  SliceRef,
+  SpacingRun,
+} from './series/AssembledSeries.js';
+export { writeDerivedInstance } from './write/writeDerivedInstance.js';
+export type { RestoredFrames, DerivedInstance } from './write/writeDerivedInstance.js';
+export { derivedSeriesSpec, DERIVED_SUFFIX } from './write/derivedSeriesSpec.js';
+export { DERIVATION_CODES } from './write/DerivationInfo.js';
+export type { DerivationInfo, DerivedSeriesSpec, CodeItem } from './write/DerivationInfo.js';
+export { storedFromModality } from './write/storedFromModality.js';
+export { newUid, encodePart10, readNaturalDataset } from './write/dcmjsCodec.js';
+export type { NaturalDataset } from './write/dcmjsCodec.js';

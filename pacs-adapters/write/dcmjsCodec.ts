@@ -1,0 +1,71 @@
+import dcmjs, { type NaturalDataset } from 'dcmjs';
+import { describeThrown } from '../../common/index.js';
+import { pacsError } from '../errors.js';
+import { EXPLICIT_LE } from '../dicom/transferSyntax.js';
+
+export type { NaturalDataset };
+
+const { DicomDict, DicomMessage, DicomMetaDictionary } = dcmjs.data;
+// dcmjs logs every unknown private VR at warn level; our own errors carry what matters.
+dcmjs.log.setLevel('error');
+
+/** Identifies files this module wrote (PS3.7 Annex D: implementation class UID / version name). */
+export const IMPLEMENTATION_CLASS_UID = '2.25.300981295616409215474541395626766130001';
+export const IMPLEMENTATION_VERSION_NAME = 'GSDIFF_010';
+
+/** A new globally unique UID, 2.25 + a random UUID as a decimal integer (PS3.5 B.2), from dcmjs. */
+export function newUid(): string {
+  return DicomMetaDictionary.uid();
+}
+
+/**
+ * Reads a Part 10 file into a naturalized (keyword-keyed) data set with dcmjs, the form the writers edit.
+ * @throws PACS_ERR_PARSE
+ */
+export function readNaturalDataset(bytes: Uint8Array, file: string): NaturalDataset {
+  try {
+    const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const dict = DicomMessage.readFile(ab);
+    return DicomMetaDictionary.naturalizeDataset(dict.dict);
+  } catch (e) {
+    throw pacsError('PACS_ERR_PARSE', `dcmjs could not read the data set: ${describeThrown(e)}`, { file }, e);
+  }
+}
+
+/**
+ * Encodes a naturalized data set as a Part 10 file in Explicit VR Little Endian (the only syntax we write:
+ * derived pixels are never re-compressed lossily).
+ * @throws PACS_ERR_WRITE
+ */
+export function encodePart10(ds: NaturalDataset, context: string): Uint8Array {
+  const sopClass = ds.SOPClassUID;
+  const sopInstance = ds.SOPInstanceUID;
+  if (typeof sopClass !== 'string' || typeof sopInstance !== 'string') {
+    throw pacsError('PACS_ERR_WRITE', 'SOPClassUID and SOPInstanceUID are required to write a file', { file: context });
+  }
+  try {
+    const meta = DicomMetaDictionary.denaturalizeDataset({
+      FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+      MediaStorageSOPClassUID: sopClass,
+      MediaStorageSOPInstanceUID: sopInstance,
+      TransferSyntaxUID: EXPLICIT_LE,
+      ImplementationClassUID: IMPLEMENTATION_CLASS_UID,
+      ImplementationVersionName: IMPLEMENTATION_VERSION_NAME,
+      _vrMap: { FileMetaInformationVersion: 'OB' },
+    });
+    const dict = new DicomDict(meta);
+    dict.dict = DicomMetaDictionary.denaturalizeDataset(ds);
+    return new Uint8Array(dict.write());
+  } catch (e) {
+    throw pacsError('PACS_ERR_WRITE', `dcmjs could not encode the data set: ${describeThrown(e)}`, { file: context }, e);
+  }
+}
+
+/** DICOM DA / TM of a moment, as dcmjs' own helpers format them but for a given date. */
+export function dicomDateTime(d: Date): { date: string; time: string } {
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return {
+    date: `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}`,
+    time: `${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`,
+  };
+}
