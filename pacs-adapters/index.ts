@@ -27,3 +27,5 @@ export type { DerivationInfo, DerivedSeriesSpec, CodeItem } from './write/Deriva
 export { storedFromModality } from './write/storedFromModality.js';
 export { newUid, encodePart10, readNaturalDataset } from './write/dcmjsCodec.js';
 export type { NaturalDataset } from './write/dcmjsCodec.js';
+export { probeFile } from './dicom/probeFile.js';
+export type { ProbeOutcome } from './dicom/probeFile.js';

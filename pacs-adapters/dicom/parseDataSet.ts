@@ -82,10 +82,33 @@ export function parseDataSet(bytes: Uint8Array, file: string, options: ParseOpti
         e,
       );
     }
-    throw pacsError('PACS_ERR_PARSE', `data set is malformed${partial ? ' (parsing stopped part-way)' : ''}: ${text}`, { file }, e);
+    const last = partial ? lastElement((e as { dataSet: DataSet }).dataSet) : undefined;
+    const tagText = last ? `(${last.tag.slice(1, 5).toUpperCase()},${last.tag.slice(5).toUpperCase()})` : '';
+    const message = !last
+      ? `data set is malformed in its first elements: expected well-formed elements, got "${text}"`
+      : last.end > bytes.length
+        ? `file is truncated: element ${tagText} declares a value ending at byte ${last.end}, the file has ${bytes.length} bytes`
+        : `data set is malformed after element ${tagText} ending at byte ${last.end}: expected a well-formed next element, got "${text}"`;
+    throw pacsError(
+      'PACS_ERR_PARSE',
+      message,
+      last ? { file, tag: last.tag.slice(1).toUpperCase(), field: last.end > bytes.length ? 'value length' : 'next element' } : { file, field: 'data set encoding' },
+      e,
+    );
   }
   const ts = dataSet.string('x00020010')?.trim() ?? inferred ?? '';
   return { dataSet, transferSyntaxUid: ts, inferredTransferSyntax: inferred !== undefined };
+}
+
+/** The element parsed last before a failure: where to look in a hex dump. */
+function lastElement(ds: DataSet | undefined): { tag: string; end: number } | undefined {
+  if (!ds) return undefined;
+  let best: { tag: string; end: number } | undefined;
+  for (const [tag, el] of Object.entries(ds.elements)) {
+    const end = el.dataOffset + (el.length > 0 && el.length < 0xffffffff ? el.length : 0);
+    if (!best || end > best.end) best = { tag, end };
+  }
+  return best;
 }
 
 /**
