@@ -2,3 +2,5 @@ export { GsdiffError, describeThrown } from './GsdiffError.js';
 export type { ErrorSpec, ErrorDetails } from './GsdiffError.js';
 export { createLogger } from './logger.js';
 export type { Logger } from './logger.js';
+export { loadConfig, CONFIG_DEFAULTS } from './config.js';
+export type { GsdiffConfig } from './config.js';

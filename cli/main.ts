@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { GsdiffError } from '../common/index.js';
+import { EXIT } from './exitCodes.js';
+import { infoCommand } from './commands/info.js';
+import { VERSION } from './version.js';
+
+/**
+ * `gsdiff` entry point. Each command returns an exit status from EXIT; typed errors print their code and
+ * message on stderr (no stack), anything else is a bug and prints its stack.
+ */
+async function main(argv: string[]): Promise<number> {
+  let status: number = EXIT.OK;
+  const program = new Command()
+    .name('gsdiff')
+    .description('GSDiff restoration workstation: DICOM in, restored derived DICOM out')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program
+    .command('info')
+    .description('summarize the DICOM series in files or folders (geometry, spacing, tilt, issues)')
+    .argument('<paths...>', 'files or folders')
+    .option('--json', 'machine-readable output')
+    .action(async (paths: string[], opts: { json?: boolean }) => {
+      status = await infoCommand(paths, opts, process.stdout);
+    });
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    if (e instanceof GsdiffError) {
+      process.stderr.write(`gsdiff: ${e.code}: ${e.message}\n`);
+      return EXIT.FAILURE;
+    }
+    process.stderr.write(`gsdiff: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT.FAILURE;
+  }
+  return status;
+}
+
+// A closed pipe (`gsdiff info … | head`) is the reader's choice, not a failure.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
+  throw e;
+});
+process.exitCode = await main(process.argv);
