@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { GsdiffError } from '../common/index.js';
+import { createLogger, GsdiffError, loadConfig } from '../common/index.js';
 import { EXIT } from './exitCodes.js';
+import { importCommand } from './commands/import.js';
 import { infoCommand } from './commands/info.js';
 import { VERSION } from './version.js';
 
@@ -24,6 +25,22 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'machine-readable output')
     .action(async (paths: string[], opts: { json?: boolean }) => {
       status = await infoCommand(paths, opts, process.stdout);
+    });
+  program
+    .command('import')
+    .description('copy DICOM files/folders and capsule .mp4 clips into the local store (sources are never modified)')
+    .argument('<paths...>', 'files or folders')
+    .option('--store <dir>', 'local store folder (default $GSDIFF_STORE or .gsdiff/store)')
+    .option('--frames-tsv <file>', 'FRAMES.tsv with the run boundaries of capsule clips (default: beside each clip)')
+    .option('--json', 'machine-readable summary')
+    .action(async (paths: string[], opts: { store?: string; framesTsv?: string; json?: boolean }) => {
+      const config = loadConfig({ storeDir: opts.store });
+      const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+      status = await importCommand(
+        paths,
+        { storeDir: config.storeDir, framesTsv: opts.framesTsv, json: opts.json, logger },
+        process.stdout,
+      );
     });
   try {
     await program.parseAsync(argv);

@@ -11,7 +11,12 @@ export interface Progress {
 export function progress(title: string, total: number, enabled = process.stderr.isTTY === true): Progress {
   if (!enabled || total <= 1) return { tick: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
-    { format: `${title} [{bar}] {value}/{total} {label}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    {
+      format: `${title} [{bar}] {value}/{total} {label}`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0, { label: '' });

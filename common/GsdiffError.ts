@@ -34,6 +34,7 @@ export class GsdiffError extends Error {
 export function describeThrown(e: unknown): string {
   if (e instanceof Error) return e.message;
   if (typeof e === 'string') return e;
-  if (e !== null && typeof e === 'object' && 'exception' in e) return describeThrown((e as { exception: unknown }).exception);
+  if (e !== null && typeof e === 'object' && 'exception' in e)
+    return describeThrown((e as { exception: unknown }).exception);
   return String(e);
 }

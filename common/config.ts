@@ -19,7 +19,8 @@ export const CONFIG_DEFAULTS: GsdiffConfig = Object.freeze({
  * (command-line flags). Invalid values fail at start-up with the variable named.
  */
 export function loadConfig(overrides: Partial<GsdiffConfig> = {}, env: NodeJS.ProcessEnv = process.env): GsdiffConfig {
-  const logLevel = overrides.logLevel ?? (env.GSDIFF_LOG_LEVEL as GsdiffConfig['logLevel'] | undefined) ?? CONFIG_DEFAULTS.logLevel;
+  const logLevel =
+    overrides.logLevel ?? (env.GSDIFF_LOG_LEVEL as GsdiffConfig['logLevel'] | undefined) ?? CONFIG_DEFAULTS.logLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new Error(`config: GSDIFF_LOG_LEVEL is "${logLevel}": expected one of ${LOG_LEVELS.join(', ')}`);
   }

@@ -9,6 +9,9 @@ export type { Logger };
 export function createLogger(level: string = 'info'): Logger {
   return pino({
     level,
-    redact: { paths: ['*.PatientName', '*.PatientID', '*.PatientBirthDate', 'PatientName', 'PatientID'], censor: '[PHI]' },
+    redact: {
+      paths: ['*.PatientName', '*.PatientID', '*.PatientBirthDate', 'PatientName', 'PatientID'],
+      censor: '[PHI]',
+    },
   });
 }

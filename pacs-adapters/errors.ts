@@ -13,17 +13,29 @@ export const PACS_ERRORS = {
   PACS_ERR_BAD_ATTRIBUTE: { status: 400, summary: 'An attribute has a value outside what the standard allows.' },
   PACS_ERR_NO_PIXEL_DATA: { status: 400, summary: 'The instance carries no image pixel data.' },
   PACS_ERR_UNSUPPORTED_TRANSFER_SYNTAX: { status: 415, summary: 'The transfer syntax has no decoder here.' },
-  PACS_ERR_UNSUPPORTED_PIXEL_FORMAT: { status: 415, summary: 'The pixel layout (bits, samples, photometric) is not supported.' },
+  PACS_ERR_UNSUPPORTED_PIXEL_FORMAT: {
+    status: 415,
+    summary: 'The pixel layout (bits, samples, photometric) is not supported.',
+  },
   PACS_ERR_PIXEL_DATA_LENGTH: { status: 400, summary: 'Pixel data is shorter than rows x columns x frames require.' },
   PACS_ERR_DECODE: { status: 400, summary: 'A compressed frame failed to decode or decoded to the wrong size.' },
   PACS_ERR_FRAME_INDEX: { status: 400, summary: 'A frame index outside 0..NumberOfFrames-1 was requested.' },
   PACS_ERR_SERIES_EMPTY: { status: 400, summary: 'No image instance was found for the series.' },
-  PACS_ERR_SERIES_INCONSISTENT: { status: 400, summary: 'Instances of one series disagree on size, orientation or type.' },
+  PACS_ERR_SERIES_INCONSISTENT: {
+    status: 400,
+    summary: 'Instances of one series disagree on size, orientation or type.',
+  },
   PACS_ERR_WRITE: { status: 500, summary: 'Writing a DICOM file failed.' },
   PACS_ERR_STORE: { status: 500, summary: 'The local store could not index or write an instance.' },
-  PACS_ERR_STORE_CONFLICT: { status: 409, summary: 'An instance with the same SOPInstanceUID but other content exists.' },
+  PACS_ERR_STORE_CONFLICT: {
+    status: 409,
+    summary: 'An instance with the same SOPInstanceUID but other content exists.',
+  },
   PACS_ERR_VIDEO: { status: 400, summary: 'A video file could not be probed or decoded by ffmpeg.' },
+  PACS_ERR_FRAME_TABLE: { status: 400, summary: 'A capsule FRAMES.tsv is malformed or does not match its video.' },
   PACS_ERR_TOOL_MISSING: { status: 500, summary: 'An external program (ffmpeg, ffprobe) is not installed.' },
+  PACS_ERR_STORE_NOT_FOUND: { status: 404, summary: 'No instance or series with that UID is in the local store.' },
+  PACS_ERR_STORE_LOCKED: { status: 423, summary: 'The store folder is open in another process or LocalStore.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type PacsErrorCode = keyof typeof PACS_ERRORS;
@@ -36,7 +48,12 @@ export class PacsError extends GsdiffError {
  * Builds a registry error. `where` (usually the file path) prefixes the message so a log line alone names it.
  * @example throw pacsError('PACS_ERR_MISSING_ATTRIBUTE', 'Rows (0028,0010) missing: expected US >= 1', { file, tag: '00280010' })
  */
-export function pacsError(code: PacsErrorCode, message: string, details: ErrorDetails = {}, cause?: unknown): PacsError {
+export function pacsError(
+  code: PacsErrorCode,
+  message: string,
+  details: ErrorDetails = {},
+  cause?: unknown,
+): PacsError {
   const where = typeof details.file === 'string' ? `${details.file}: ` : '';
   return new PacsError(code, PACS_ERRORS[code], `${where}${message}`, details, cause);
 }

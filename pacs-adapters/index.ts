@@ -29,3 +29,24 @@ export { newUid, encodePart10, readNaturalDataset } from './write/dcmjsCodec.js'
 export type { NaturalDataset } from './write/dcmjsCodec.js';
 export { probeFile } from './dicom/probeFile.js';
 export type { ProbeOutcome } from './dicom/probeFile.js';
+export * from './capsule/index.js';
+export { LocalStore, StagedSeries, isUid } from './local/index.js';
+export type {
+  LocalStoreOptions,
+  StagedInstance,
+  CommitResult,
+  DeleteSeriesResult,
+  ImportOutcome,
+  ImportReport,
+  InstanceAttributes,
+  InstanceEntry,
+  RecoveryReport,
+  SeriesAttributes,
+  SeriesEntry,
+  StoreOptions,
+  StoreResult,
+  StoreStats,
+  StudyAttributes,
+  StudyEntry,
+  StudyFilter,
+} from './local/index.js';

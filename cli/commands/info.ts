@@ -24,7 +24,11 @@ interface Rejected {
  * trusting a volume: size, spacing runs, tilt, gaps/duplicates, frame timing, plus each rejected file and why.
  * @returns an EXIT code
  */
-export async function infoCommand(paths: readonly string[], options: InfoOptions, out: NodeJS.WritableStream): Promise<number> {
+export async function infoCommand(
+  paths: readonly string[],
+  options: InfoOptions,
+  out: NodeJS.WritableStream,
+): Promise<number> {
   const { files, missing } = await walkFiles(paths);
   const headers: ImageHeader[] = [];
   const rejected: Rejected[] = [];
@@ -82,7 +86,11 @@ function seriesJson(s: AssembledSeries): Record<string, unknown> {
 export function describeSeries(s: AssembledSeries): string {
   const h = s.firstHeader;
   const lines: string[] = [];
-  const title = [s.modality, s.seriesNumber !== undefined ? `#${s.seriesNumber}` : '', s.seriesDescription ? `"${s.seriesDescription}"` : '']
+  const title = [
+    s.modality,
+    s.seriesNumber !== undefined ? `#${s.seriesNumber}` : '',
+    s.seriesDescription ? `"${s.seriesDescription}"` : '',
+  ]
     .filter(Boolean)
     .join(' ');
   lines.push(`Series ${title}`);
@@ -90,21 +98,29 @@ export function describeSeries(s: AssembledSeries): string {
   lines.push(`  study UID  ${s.studyInstanceUid}`);
   const instances = new Set(s.slices.map((x) => x.sopInstanceUid)).size;
   const colour = s.samplesPerPixel === 3 ? 'RGB' : h.photometricInterpretation;
-  lines.push(`  ${s.slices.length} image(s) in ${instances} instance(s), ${s.columns}x${s.rows} ${colour}, ${h.bitsStored}-bit${h.pixelRepresentation ? ' signed' : ''}`);
+  lines.push(
+    `  ${s.slices.length} image(s) in ${instances} instance(s), ${s.columns}x${s.rows} ${colour}, ${h.bitsStored}-bit${h.pixelRepresentation ? ' signed' : ''}`,
+  );
   if (s.modality === 'CT') lines.push(`  rescale: HU = ${h.rescaleSlope} x stored + ${h.rescaleIntercept}`);
   const px = s.geometry.pixelSpacing;
   if (px) lines.push(`  pixel spacing ${px[0]} x ${px[1]} mm`);
   if (s.kind === 'volume') {
     const runs = s.geometry.spacingRuns;
     if (s.geometry.uniform && runs.length === 1) {
-      lines.push(`  slice spacing ${runs[0].normalSpacingMm} mm, uniform${h.sliceThickness ? `, thickness ${h.sliceThickness} mm` : ''}`);
+      lines.push(
+        `  slice spacing ${runs[0].normalSpacingMm} mm, uniform${h.sliceThickness ? `, thickness ${h.sliceThickness} mm` : ''}`,
+      );
     } else {
       lines.push('  slice spacing NOT uniform:');
       for (const r of runs) {
-        lines.push(`    slices ${r.fromSlice + 1}-${r.toSlice + 1}: ${r.normalSpacingMm} mm along the normal (table step ${r.stepMm} mm)`);
+        lines.push(
+          `    slices ${r.fromSlice + 1}-${r.toSlice + 1}: ${r.normalSpacingMm} mm along the normal (table step ${r.stepMm} mm)`,
+        );
       }
     }
-    lines.push(`  gantry tilt ${s.geometry.tiltDeg} deg${s.geometry.headerTiltDeg !== undefined ? ` (header says ${s.geometry.headerTiltDeg})` : ''}`);
+    lines.push(
+      `  gantry tilt ${s.geometry.tiltDeg} deg${s.geometry.headerTiltDeg !== undefined ? ` (header says ${s.geometry.headerTiltDeg})` : ''}`,
+    );
   }
   if (s.kind === 'frames' && s.frameTimeMs) {
     lines.push(`  frame sequence at ${s.frameTimeMs} ms/frame (${Math.round(10000 / s.frameTimeMs) / 10} fps)`);

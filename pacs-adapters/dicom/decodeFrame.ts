@@ -47,19 +47,27 @@ export async function decodeFrame(instance: DicomInstance, frameIndex = 0): Prom
   }
   const el = ds.elements.x7fe00010;
   if (!el) {
-    throw pacsError('PACS_ERR_NO_PIXEL_DATA', 'Pixel Data (7FE0,0010) absent: expected integer pixel data (float pixel data is not supported)', {
-      file,
-      tag: '7FE00010',
-    });
+    throw pacsError(
+      'PACS_ERR_NO_PIXEL_DATA',
+      'Pixel Data (7FE0,0010) absent: expected integer pixel data (float pixel data is not supported)',
+      {
+        file,
+        tag: '7FE00010',
+      },
+    );
   }
   const layout = h;
   let samples: DecodedSamples;
   if (ts.encoding === 'native') {
     if (el.encapsulatedPixelData) {
-      throw pacsError('PACS_ERR_DECODE', `Pixel Data (7FE0,0010) is encapsulated: expected native data for ${ts.name}`, {
-        file,
-        tag: '7FE00010',
-      });
+      throw pacsError(
+        'PACS_ERR_DECODE',
+        `Pixel Data (7FE0,0010) is encapsulated: expected native data for ${ts.name}`,
+        {
+          file,
+          tag: '7FE00010',
+        },
+      );
     }
     const needBits = nativeFrameBits(layout) * h.numberOfFrames;
     const available = Math.min(el.length, ds.byteArray.length - el.dataOffset);
@@ -75,17 +83,26 @@ export async function decodeFrame(instance: DicomInstance, frameIndex = 0): Prom
     return frameOrThrow(samples, instance, true);
   }
   if (!el.encapsulatedPixelData) {
-    throw pacsError('PACS_ERR_DECODE', `Pixel Data (7FE0,0010) is native: expected encapsulated fragments for ${ts.name}`, {
-      file,
-      tag: '7FE00010',
-      transferSyntax: ts.uid,
-    });
+    throw pacsError(
+      'PACS_ERR_DECODE',
+      `Pixel Data (7FE0,0010) is native: expected encapsulated fragments for ${ts.name}`,
+      {
+        file,
+        tag: '7FE00010',
+        transferSyntax: ts.uid,
+      },
+    );
   }
   let encoded: Uint8Array;
   try {
     encoded = encapsulatedFrame(ds, el, frameIndex, h.numberOfFrames);
   } catch (e) {
-    throw pacsError('PACS_ERR_DECODE', `Pixel Data (7FE0,0010) fragments: ${describeThrown(e)}`, { file, tag: '7FE00010' }, e);
+    throw pacsError(
+      'PACS_ERR_DECODE',
+      `Pixel Data (7FE0,0010) fragments: ${describeThrown(e)}`,
+      { file, tag: '7FE00010' },
+      e,
+    );
   }
   try {
     switch (ts.encoding) {
@@ -125,10 +142,15 @@ function frameOrThrow(samples: DecodedSamples, instance: DicomInstance, native: 
   try {
     return toDecodedFrame(samples, instance.header, native);
   } catch (e) {
-    throw pacsError('PACS_ERR_DECODE', `Pixel Data (7FE0,0010): ${describeThrown(e)}`, {
-      file: instance.file,
-      tag: '7FE00010',
-      transferSyntax: instance.header.transferSyntaxUid,
-    }, e);
+    throw pacsError(
+      'PACS_ERR_DECODE',
+      `Pixel Data (7FE0,0010): ${describeThrown(e)}`,
+      {
+        file: instance.file,
+        tag: '7FE00010',
+        transferSyntax: instance.header.transferSyntaxUid,
+      },
+      e,
+    );
   }
 }

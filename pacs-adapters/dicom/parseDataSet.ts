@@ -34,7 +34,8 @@ export function parseDataSet(bytes: Uint8Array, file: string, options: ParseOpti
       field: 'preamble',
     });
   }
-  const hasPrefix = bytes.length >= 132 && String.fromCharCode(bytes[128], bytes[129], bytes[130], bytes[131]) === 'DICM';
+  const hasPrefix =
+    bytes.length >= 132 && String.fromCharCode(bytes[128], bytes[129], bytes[130], bytes[131]) === 'DICM';
   let inferred: string | undefined;
   if (!hasPrefix) {
     inferred = sniffBareTransferSyntax(bytes);
@@ -92,7 +93,13 @@ export function parseDataSet(bytes: Uint8Array, file: string, options: ParseOpti
     throw pacsError(
       'PACS_ERR_PARSE',
       message,
-      last ? { file, tag: last.tag.slice(1).toUpperCase(), field: last.end > bytes.length ? 'value length' : 'next element' } : { file, field: 'data set encoding' },
+      last
+        ? {
+            file,
+            tag: last.tag.slice(1).toUpperCase(),
+            field: last.end > bytes.length ? 'value length' : 'next element',
+          }
+        : { file, field: 'data set encoding' },
       e,
     );
   }

@@ -28,7 +28,12 @@ export function readImageHeader(
   const uid = (tag: string, name: string): string => {
     const v = str(ds, tag);
     if (!v && !requireIdentity) return '';
-    if (!v) throw pacsError('PACS_ERR_MISSING_ATTRIBUTE', `${name} (${fmt(tag)}) missing: expected a UID`, { file, tag: bare(tag), field: name });
+    if (!v)
+      throw pacsError('PACS_ERR_MISSING_ATTRIBUTE', `${name} (${fmt(tag)}) missing: expected a UID`, {
+        file,
+        tag: bare(tag),
+        field: name,
+      });
     return v;
   };
   if (!ds.elements.x7fe00010 && !ds.elements.x7fe00008 && !ds.elements.x7fe00009) {
@@ -49,10 +54,14 @@ export function readImageHeader(
   }
   const bitsAllocated = requiredUs(ds, 'x00280100', 'BitsAllocated', file, 1);
   if (![1, 8, 16, 32].includes(bitsAllocated)) {
-    throw pacsError('PACS_ERR_BAD_ATTRIBUTE', `BitsAllocated (0028,0100) is ${bitsAllocated}: expected 1, 8, 16 or 32`, {
-      file,
-      tag: '00280100',
-    });
+    throw pacsError(
+      'PACS_ERR_BAD_ATTRIBUTE',
+      `BitsAllocated (0028,0100) is ${bitsAllocated}: expected 1, 8, 16 or 32`,
+      {
+        file,
+        tag: '00280100',
+      },
+    );
   }
   const bitsStored = optionalUs(ds, 'x00280101') ?? bitsAllocated;
   if (bitsStored < 1 || bitsStored > bitsAllocated) {
@@ -65,10 +74,14 @@ export function readImageHeader(
   const highBit = optionalUs(ds, 'x00280102') ?? bitsStored - 1;
   const pixelRepresentation = optionalUs(ds, 'x00280103') ?? 0;
   if (pixelRepresentation !== 0 && pixelRepresentation !== 1) {
-    throw pacsError('PACS_ERR_BAD_ATTRIBUTE', `PixelRepresentation (0028,0103) is ${pixelRepresentation}: expected 0 or 1`, {
-      file,
-      tag: '00280103',
-    });
+    throw pacsError(
+      'PACS_ERR_BAD_ATTRIBUTE',
+      `PixelRepresentation (0028,0103) is ${pixelRepresentation}: expected 0 or 1`,
+      {
+        file,
+        tag: '00280103',
+      },
+    );
   }
   const photometric = (str(ds, 'x00280004') ?? (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2')).toUpperCase();
   const numberOfFrames = Math.max(1, Math.trunc(num(ds, 'x00280008') ?? 1));
@@ -91,7 +104,8 @@ export function readImageHeader(
   }
   const measures = item(shared, 'x00289110') ?? item(perFrame[0]?.dataSet, 'x00289110');
   const orientation =
-    vec<Vec6>(ds, 'x00200037', 6) ?? vec<Vec6>(item(shared, 'x00209116') ?? item(perFrame[0]?.dataSet, 'x00209116'), 'x00200037', 6);
+    vec<Vec6>(ds, 'x00200037', 6) ??
+    vec<Vec6>(item(shared, 'x00209116') ?? item(perFrame[0]?.dataSet, 'x00209116'), 'x00200037', 6);
   const framePositions: Vec3[] = [];
   const ipp = vec<Vec3>(ds, 'x00200032', 3);
   if (perFrame.length > 0) {
@@ -157,7 +171,10 @@ function frameTimeFromVector(ds: DataSet): number | undefined {
   if (!el) return undefined;
   const v = ds.string('x00181065');
   if (!v) return undefined;
-  const parts = v.split('\\').map(Number).filter((x) => Number.isFinite(x));
+  const parts = v
+    .split('\\')
+    .map(Number)
+    .filter((x) => Number.isFinite(x));
   // The first entry is the offset of frame 1 (usually 0); the rest are increments.
   const increments = parts.slice(1).filter((x) => x > 0);
   if (increments.length === 0) return undefined;

@@ -14,7 +14,9 @@ export function toDecodedFrame(s: DecodedSamples, h: ImageHeader, nativeBits: bo
   }
   const expected = h.columns * h.rows * h.samplesPerPixel * s.bytesPerSample;
   if (s.bytes.length < expected) {
-    throw new Error(`decoded ${s.bytes.length} bytes: expected ${expected} for ${h.samplesPerPixel} sample(s) per pixel`);
+    throw new Error(
+      `decoded ${s.bytes.length} bytes: expected ${expected} for ${h.samplesPerPixel} sample(s) per pixel`,
+    );
   }
   if (h.samplesPerPixel === 1) {
     return {

@@ -1,13 +1,6 @@
 /** How the pixel data of a transfer syntax is encoded; decides which decoder runs. */
 export type PixelEncoding =
-  | 'native'
-  | 'rle'
-  | 'jpeg-baseline'
-  | 'jpeg-extended'
-  | 'jpeg-lossless'
-  | 'jpeg-ls'
-  | 'jpeg2000'
-  | 'htj2k';
+  'native' | 'rle' | 'jpeg-baseline' | 'jpeg-extended' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg2000' | 'htj2k';
 
 export interface TransferSyntaxInfo {
   readonly uid: string;
@@ -20,15 +13,57 @@ export interface TransferSyntaxInfo {
 const table: readonly TransferSyntaxInfo[] = [
   { uid: '1.2.840.10008.1.2', name: 'Implicit VR Little Endian', encoding: 'native', bigEndian: false, lossy: false },
   { uid: '1.2.840.10008.1.2.1', name: 'Explicit VR Little Endian', encoding: 'native', bigEndian: false, lossy: false },
-  { uid: '1.2.840.10008.1.2.1.99', name: 'Deflated Explicit VR Little Endian', encoding: 'native', bigEndian: false, lossy: false },
+  {
+    uid: '1.2.840.10008.1.2.1.99',
+    name: 'Deflated Explicit VR Little Endian',
+    encoding: 'native',
+    bigEndian: false,
+    lossy: false,
+  },
   { uid: '1.2.840.10008.1.2.2', name: 'Explicit VR Big Endian', encoding: 'native', bigEndian: true, lossy: false },
   { uid: '1.2.840.10008.1.2.5', name: 'RLE Lossless', encoding: 'rle', bigEndian: false, lossy: false },
-  { uid: '1.2.840.10008.1.2.4.50', name: 'JPEG Baseline (Process 1)', encoding: 'jpeg-baseline', bigEndian: false, lossy: true },
-  { uid: '1.2.840.10008.1.2.4.51', name: 'JPEG Extended (Process 2 & 4)', encoding: 'jpeg-extended', bigEndian: false, lossy: true },
-  { uid: '1.2.840.10008.1.2.4.53', name: 'JPEG Spectral Selection (Process 6 & 8, retired)', encoding: 'jpeg-extended', bigEndian: false, lossy: true },
-  { uid: '1.2.840.10008.1.2.4.55', name: 'JPEG Full Progression (Process 10 & 12, retired)', encoding: 'jpeg-extended', bigEndian: false, lossy: true },
-  { uid: '1.2.840.10008.1.2.4.57', name: 'JPEG Lossless (Process 14)', encoding: 'jpeg-lossless', bigEndian: false, lossy: false },
-  { uid: '1.2.840.10008.1.2.4.70', name: 'JPEG Lossless SV1 (Process 14, selection value 1)', encoding: 'jpeg-lossless', bigEndian: false, lossy: false },
+  {
+    uid: '1.2.840.10008.1.2.4.50',
+    name: 'JPEG Baseline (Process 1)',
+    encoding: 'jpeg-baseline',
+    bigEndian: false,
+    lossy: true,
+  },
+  {
+    uid: '1.2.840.10008.1.2.4.51',
+    name: 'JPEG Extended (Process 2 & 4)',
+    encoding: 'jpeg-extended',
+    bigEndian: false,
+    lossy: true,
+  },
+  {
+    uid: '1.2.840.10008.1.2.4.53',
+    name: 'JPEG Spectral Selection (Process 6 & 8, retired)',
+    encoding: 'jpeg-extended',
+    bigEndian: false,
+    lossy: true,
+  },
+  {
+    uid: '1.2.840.10008.1.2.4.55',
+    name: 'JPEG Full Progression (Process 10 & 12, retired)',
+    encoding: 'jpeg-extended',
+    bigEndian: false,
+    lossy: true,
+  },
+  {
+    uid: '1.2.840.10008.1.2.4.57',
+    name: 'JPEG Lossless (Process 14)',
+    encoding: 'jpeg-lossless',
+    bigEndian: false,
+    lossy: false,
+  },
+  {
+    uid: '1.2.840.10008.1.2.4.70',
+    name: 'JPEG Lossless SV1 (Process 14, selection value 1)',
+    encoding: 'jpeg-lossless',
+    bigEndian: false,
+    lossy: false,
+  },
   { uid: '1.2.840.10008.1.2.4.80', name: 'JPEG-LS Lossless', encoding: 'jpeg-ls', bigEndian: false, lossy: false },
   { uid: '1.2.840.10008.1.2.4.81', name: 'JPEG-LS Near-Lossless', encoding: 'jpeg-ls', bigEndian: false, lossy: true },
   { uid: '1.2.840.10008.1.2.4.90', name: 'JPEG 2000 Lossless', encoding: 'jpeg2000', bigEndian: false, lossy: false },

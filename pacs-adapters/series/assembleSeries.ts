@@ -43,7 +43,11 @@ function assembleOne(headers: ImageHeader[], o: AssembleOptions): AssembledSerie
   );
   const sizes = new Set(headers.map((h) => `${h.columns}x${h.rows}x${h.samplesPerPixel}`));
   if (sizes.size > 1) {
-    issues.push({ kind: 'mixed-size', message: `instances differ in size: ${[...sizes].join(', ')}`, sliceIndices: [] });
+    issues.push({
+      kind: 'mixed-size',
+      message: `instances differ in size: ${[...sizes].join(', ')}`,
+      sliceIndices: [],
+    });
   }
   const isCine = headers.some((h) => h.numberOfFrames > 1 && h.framePositions.length < h.numberOfFrames);
   const orientation = first.imageOrientationPatient;
@@ -77,7 +81,10 @@ function assembleOne(headers: ImageHeader[], o: AssembleOptions): AssembledSerie
     return { ...base, kind: slices.length === 1 ? 'single' : 'frames', slices, geometry: flat, issues };
   }
   const mixedOrientation = headers.some(
-    (h) => !h.imageOrientationPatient || !orientation || h.imageOrientationPatient.some((v, i) => Math.abs(v - orientation[i]) > oriTol),
+    (h) =>
+      !h.imageOrientationPatient ||
+      !orientation ||
+      h.imageOrientationPatient.some((v, i) => Math.abs(v - orientation[i]) > oriTol),
   );
   const missing = slices.map((s, i) => (s.position ? -1 : i)).filter((i) => i >= 0);
   if (!orientation || missing.length > 0) {
@@ -95,7 +102,9 @@ function assembleOne(headers: ImageHeader[], o: AssembleOptions): AssembledSerie
       sliceIndices: [],
     });
   }
-  const normal = normalize(cross([orientation[0], orientation[1], orientation[2]], [orientation[3], orientation[4], orientation[5]]));
+  const normal = normalize(
+    cross([orientation[0], orientation[1], orientation[2]], [orientation[3], orientation[4], orientation[5]]),
+  );
   const located = slices
     .map((s) => ({ ...s, location: dot(s.position as Vec3, normal) }))
     .sort((a, b) => a.location - b.location || (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0));
@@ -145,7 +154,11 @@ function assembleOne(headers: ImageHeader[], o: AssembleOptions): AssembledSerie
     const text = runs
       .map((r) => `slices ${r.fromSlice + 1}-${r.toSlice + 1}: ${r.normalSpacingMm} mm (step ${r.stepMm} mm)`)
       .join('; ');
-    issues.push({ kind: 'uneven-spacing', message: `spacing is not uniform: ${text}`, sliceIndices: runs.map((r) => r.fromSlice) });
+    issues.push({
+      kind: 'uneven-spacing',
+      message: `spacing is not uniform: ${text}`,
+      sliceIndices: runs.map((r) => r.fromSlice),
+    });
   }
   const stack = normalize(sub(located[located.length - 1].position as Vec3, located[0].position as Vec3));
   const tiltDeg = norm(stack) === 0 ? 0 : round((Math.acos(Math.min(1, Math.abs(dot(stack, normal)))) * 180) / Math.PI);
@@ -161,7 +174,15 @@ function assembleOne(headers: ImageHeader[], o: AssembleOptions): AssembledSerie
     ...base,
     kind: 'volume',
     slices: located,
-    geometry: { orientation, normal, pixelSpacing: first.pixelSpacing, tiltDeg, headerTiltDeg, uniform, spacingRuns: runs },
+    geometry: {
+      orientation,
+      normal,
+      pixelSpacing: first.pixelSpacing,
+      tiltDeg,
+      headerTiltDeg,
+      uniform,
+      spacingRuns: runs,
+    },
     issues,
   };
 }

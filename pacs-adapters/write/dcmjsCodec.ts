@@ -57,7 +57,12 @@ export function encodePart10(ds: NaturalDataset, context: string): Uint8Array {
     dict.dict = DicomMetaDictionary.denaturalizeDataset(ds);
     return new Uint8Array(dict.write());
   } catch (e) {
-    throw pacsError('PACS_ERR_WRITE', `dcmjs could not encode the data set: ${describeThrown(e)}`, { file: context }, e);
+    throw pacsError(
+      'PACS_ERR_WRITE',
+      `dcmjs could not encode the data set: ${describeThrown(e)}`,
+      { file: context },
+      e,
+    );
   }
 }
 

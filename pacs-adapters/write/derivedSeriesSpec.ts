@@ -17,5 +17,10 @@ export function derivedSeriesSpec(
   let number = (source.seriesNumber ?? 0) + 1000;
   while (taken.has(number)) number++;
   const base = (source.seriesDescription ?? 'Series').slice(0, 64 - DERIVED_SUFFIX.length).trimEnd();
-  return { seriesInstanceUid: newUid(), seriesNumber: number, seriesDescription: `${base}${DERIVED_SUFFIX}`, createdAt };
+  return {
+    seriesInstanceUid: newUid(),
+    seriesNumber: number,
+    seriesDescription: `${base}${DERIVED_SUFFIX}`,
+    createdAt,
+  };
 }

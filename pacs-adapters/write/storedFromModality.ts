@@ -10,14 +10,23 @@ export interface StoredConversion {
  * Inverse Modality LUT: values (HU for CT) back to stored values through the source RescaleSlope/Intercept,
  * rounded and clamped to the BitsStored range, so a derived slice reads in the same units as its source.
  */
-export function storedFromModality(values: Float32Array, h: Pick<ImageHeader, 'rescaleSlope' | 'rescaleIntercept' | 'bitsStored' | 'bitsAllocated' | 'pixelRepresentation'>): StoredConversion {
+export function storedFromModality(
+  values: Float32Array,
+  h: Pick<ImageHeader, 'rescaleSlope' | 'rescaleIntercept' | 'bitsStored' | 'bitsAllocated' | 'pixelRepresentation'>,
+): StoredConversion {
   const signed = h.pixelRepresentation === 1;
   const bits = h.bitsStored;
   const min = signed ? -(2 ** (bits - 1)) : 0;
   const max = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
   const n = values.length;
   const out =
-    h.bitsAllocated <= 8 ? (signed ? new Int8Array(n) : new Uint8Array(n)) : signed ? new Int16Array(n) : new Uint16Array(n);
+    h.bitsAllocated <= 8
+      ? signed
+        ? new Int8Array(n)
+        : new Uint8Array(n)
+      : signed
+        ? new Int16Array(n)
+        : new Uint16Array(n);
   const m = h.rescaleSlope;
   const b = h.rescaleIntercept;
   let clipped = 0;

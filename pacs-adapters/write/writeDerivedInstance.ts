@@ -60,9 +60,41 @@ const TYPE2_EMPTY = [
 
 /** Paired structures among CID 4031 body parts (those for which Laterality applies). */
 const PAIRED_BODY_PARTS = new Set([
-  'BREAST', 'KIDNEY', 'LUNG', 'EYE', 'EAR', 'CLAVICLE', 'SHOULDER', 'ARM', 'ELBOW', 'FOREARM', 'WRIST', 'HAND',
-  'FINGER', 'HIP', 'THIGH', 'FEMUR', 'KNEE', 'LEG', 'ANKLE', 'FOOT', 'TOE', 'EXTREMITY', 'UPR EXTREMITY', 'LWR EXTREMITY',
-  'OVARY', 'TESTIS', 'ADRENAL', 'ORBIT', 'TMJ', 'SCAPULA', 'HUMERUS', 'TIBIA', 'FIBULA', 'PATELLA', 'CALCANEUS',
+  'BREAST',
+  'KIDNEY',
+  'LUNG',
+  'EYE',
+  'EAR',
+  'CLAVICLE',
+  'SHOULDER',
+  'ARM',
+  'ELBOW',
+  'FOREARM',
+  'WRIST',
+  'HAND',
+  'FINGER',
+  'HIP',
+  'THIGH',
+  'FEMUR',
+  'KNEE',
+  'LEG',
+  'ANKLE',
+  'FOOT',
+  'TOE',
+  'EXTREMITY',
+  'UPR EXTREMITY',
+  'LWR EXTREMITY',
+  'OVARY',
+  'TESTIS',
+  'ADRENAL',
+  'ORBIT',
+  'TMJ',
+  'SCAPULA',
+  'HUMERUS',
+  'TIBIA',
+  'FIBULA',
+  'PATELLA',
+  'CALCANEUS',
 ]);
 
 const LOSSY_METHOD: Record<string, string> = {
@@ -90,25 +122,37 @@ export function writeDerivedInstance(
   const file = source.file;
   const pixelsPerFrame = h.rows * h.columns;
   if (restored.frames.length !== h.numberOfFrames) {
-    throw pacsError('PACS_ERR_WRITE', `restored ${restored.frames.length} frame(s): expected NumberOfFrames ${h.numberOfFrames}`, {
-      file,
-      tag: '00280008',
-    });
+    throw pacsError(
+      'PACS_ERR_WRITE',
+      `restored ${restored.frames.length} frame(s): expected NumberOfFrames ${h.numberOfFrames}`,
+      {
+        file,
+        tag: '00280008',
+      },
+    );
   }
   const expectRgb = h.samplesPerPixel === 3;
   if (expectRgb !== (restored.kind === 'rgb')) {
-    throw pacsError('PACS_ERR_WRITE', `restored pixels are ${restored.kind}: expected ${expectRgb ? 'rgb' : 'modality'} for SamplesPerPixel ${h.samplesPerPixel}`, {
-      file,
-      tag: '00280002',
-    });
+    throw pacsError(
+      'PACS_ERR_WRITE',
+      `restored pixels are ${restored.kind}: expected ${expectRgb ? 'rgb' : 'modality'} for SamplesPerPixel ${h.samplesPerPixel}`,
+      {
+        file,
+        tag: '00280002',
+      },
+    );
   }
   const perFrame = pixelsPerFrame * (expectRgb ? 3 : 1);
   restored.frames.forEach((f, i) => {
     if (f.length !== perFrame) {
-      throw pacsError('PACS_ERR_WRITE', `restored frame ${i} holds ${f.length} values: expected ${perFrame} (${h.columns}x${h.rows}x${h.samplesPerPixel})`, {
-        file,
-        frame: i,
-      });
+      throw pacsError(
+        'PACS_ERR_WRITE',
+        `restored frame ${i} holds ${f.length} values: expected ${perFrame} (${h.columns}x${h.rows}x${h.samplesPerPixel})`,
+        {
+          file,
+          frame: i,
+        },
+      );
     }
   });
 
@@ -144,7 +188,9 @@ export function writeDerivedInstance(
       PurposeOfReferenceCodeSequence: [{ ...SOURCE_IMAGE_PURPOSE }],
     },
   ];
-  const equipment = Array.isArray(ds.ContributingEquipmentSequence) ? [...(ds.ContributingEquipmentSequence as object[])] : [];
+  const equipment = Array.isArray(ds.ContributingEquipmentSequence)
+    ? [...(ds.ContributingEquipmentSequence as object[])]
+    : [];
   equipment.push({
     Manufacturer: 'GSDiff Workstation',
     ManufacturerModelName: 'gsdiff',

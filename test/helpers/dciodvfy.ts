@@ -17,7 +17,8 @@ export async function dciodvfyErrors(bytes: Uint8Array): Promise<string[]> {
       out = await run('dciodvfy', [file]);
     } catch (e) {
       const err = e as { code?: string | number; stdout?: string; stderr?: string };
-      if (err.code === 'ENOENT') throw new Error('dciodvfy not found: install Debian package dicom3tools (the test script does)');
+      if (err.code === 'ENOENT')
+        throw new Error('dciodvfy not found: install Debian package dicom3tools (the test script does)', { cause: e });
       out = { stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
     }
     return `${out.stdout}\n${out.stderr}`.split('\n').filter((l) => l.startsWith('Error'));

@@ -13,7 +13,9 @@ export function sharedPath(...parts: string[]): string {
 
 /** Rows of a TSV file as objects keyed by the header line. */
 export function readTsv(path: string): Record<string, string>[] {
-  const [head, ...lines] = readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0);
+  const [head, ...lines] = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   const keys = head.split('\t');
   return lines.map((l) => {
     const cells = l.split('\t');

@@ -104,14 +104,30 @@ describe('assembleSeries on synthetic headers', () => {
 
   it('groups by SeriesInstanceUID', () => {
     const hs = [base(1, 0), base(2, 1, { seriesInstanceUid: '9.9' }), base(3, 2)];
-    expect(assembleSeries(hs).map((s) => s.slices.length).sort()).toEqual([1, 2]);
+    expect(
+      assembleSeries(hs)
+        .map((s) => s.slices.length)
+        .sort(),
+    ).toEqual([1, 2]);
   });
 
   it('treats multi-frame instances without per-frame positions as a frame sequence', () => {
-    const hs = [base(2, 0, { numberOfFrames: 5, frameTimeMs: 125, framePositions: [] }), base(1, 0, { numberOfFrames: 3, frameTimeMs: 125, framePositions: [] })];
+    const hs = [
+      base(2, 0, { numberOfFrames: 5, frameTimeMs: 125, framePositions: [] }),
+      base(1, 0, { numberOfFrames: 3, frameTimeMs: 125, framePositions: [] }),
+    ];
     const [s] = assembleSeries(hs);
     expect(s.kind).toBe('frames');
     expect(s.frameTimeMs).toBe(125);
-    expect(s.slices.map((x) => `${x.instanceNumber}:${x.frameIndex}`)).toEqual(['1:0', '1:1', '1:2', '2:0', '2:1', '2:2', '2:3', '2:4']);
+    expect(s.slices.map((x) => `${x.instanceNumber}:${x.frameIndex}`)).toEqual([
+      '1:0',
+      '1:1',
+      '1:2',
+      '2:0',
+      '2:1',
+      '2:2',
+      '2:3',
+      '2:4',
+    ]);
   });
 });

@@ -91,7 +91,9 @@ describe('WG04 VL endoscopy (RGB)', () => {
   });
 
   it.each(['VL1', 'VL2'])('%s_J2KI is within PSNR 38 dB', async (img) => {
-    expect(psnr(samples((await frame(vl(`${img}_UNC`))).f), samples((await frame(vl(`${img}_J2KI`))).f))).toBeGreaterThanOrEqual(38);
+    expect(
+      psnr(samples((await frame(vl(`${img}_UNC`))).f), samples((await frame(vl(`${img}_J2KI`))).f)),
+    ).toBeGreaterThanOrEqual(38);
   });
 });
 
@@ -150,7 +152,8 @@ describe('pixel semantics', () => {
       if (raw[i] > 0x0fff) highBitsSet++;
       const low = raw[i] & 0x0fff;
       const want = signed && low >= 0x800 ? low - 0x1000 : low;
-      if (stored[i] !== want) throw new Error(`pixel ${i}: raw 0x${raw[i].toString(16)} -> ${stored[i]}, expected ${want}`);
+      if (stored[i] !== want)
+        throw new Error(`pixel ${i}: raw 0x${raw[i].toString(16)} -> ${stored[i]}, expected ${want}`);
     }
     expect(highBitsSet).toBeGreaterThan(100);
   });
@@ -171,14 +174,19 @@ describe('pixel semantics', () => {
   });
 
   it('decodes every frame of a multi-frame RLE colour file and of a fragmented JPEG without offset table', async () => {
-    const rle = await readInstanceFile(sharedPath('dicom-edge-cases/pydicom/SC_rgb_rle_2frame.dcm'), { requireIdentity: false });
+    const rle = await readInstanceFile(sharedPath('dicom-edge-cases/pydicom/SC_rgb_rle_2frame.dcm'), {
+      requireIdentity: false,
+    });
     const a = await decodeFrame(rle, 0);
     const b = await decodeFrame(rle, 1);
     expect(a.kind).toBe('rgb');
     expect(diff(samples(a), samples(b)).max).toBeGreaterThan(0);
-    const jpg = await readInstanceFile(sharedPath('dicom-edge-cases/cornerstone3D/CT0012.fragmented_no_bot_jpeg_baseline.51.dcm'), {
-      requireIdentity: false,
-    });
+    const jpg = await readInstanceFile(
+      sharedPath('dicom-edge-cases/cornerstone3D/CT0012.fragmented_no_bot_jpeg_baseline.51.dcm'),
+      {
+        requireIdentity: false,
+      },
+    );
     expect(jpg.header.numberOfFrames).toBe(2);
     await expect(decodeFrame(jpg, 1)).resolves.toMatchObject({ kind: 'gray', rows: 512 });
     await expect(decodeFrame(jpg, 2)).rejects.toMatchObject({ code: 'PACS_ERR_FRAME_INDEX' });

@@ -68,7 +68,9 @@ describe('dicom-edge-cases corpus', () => {
     const bad = [...outcomes.entries()].filter(
       ([, o]) => o.status === 'crashed' || o.ms > TIME_LIMIT_MS || o.maxRssMb > RSS_LIMIT_MB,
     );
-    expect(bad.map(([f, o]) => `${relative(root, f)}: ${o.status} ${o.message ?? ''} ${o.ms} ms ${o.maxRssMb} MB`)).toEqual([]);
+    expect(
+      bad.map(([f, o]) => `${relative(root, f)}: ${o.status} ${o.message ?? ''} ${o.ms} ms ${o.maxRssMb} MB`),
+    ).toEqual([]);
   });
 
   it('gives each file the outcome recorded in the table', () => {
@@ -76,7 +78,9 @@ describe('dicom-edge-cases corpus', () => {
     for (const f of files) {
       const o = outcomes.get(f);
       const got =
-        o?.status === 'decoded' ? `decoded:${o.kind}:${o.columns}x${o.rows}x${o.frames}` : `${o?.status}:${o?.code ?? ''}`;
+        o?.status === 'decoded'
+          ? `decoded:${o.kind}:${o.columns}x${o.rows}x${o.frames}`
+          : `${o?.status}:${o?.code ?? ''}`;
       const want = expected.get(relative(root, f));
       if (got !== want) mismatches.push(`${relative(root, f)}: expected ${want}, got ${got}`);
     }

@@ -53,7 +53,9 @@ describe('writeDerivedInstance', () => {
     const b = await decodeFrame(back, 0);
     const x = a.kind === 'gray' ? a.stored : a.rgb;
     const y = b.kind === 'gray' ? b.stored : b.rgb;
-    expect(Buffer.from(y.buffer, y.byteOffset, y.byteLength).equals(Buffer.from(x.buffer, x.byteOffset, x.byteLength))).toBe(true);
+    expect(
+      Buffer.from(y.buffer, y.byteOffset, y.byteLength).equals(Buffer.from(x.buffer, x.byteOffset, x.byteLength)),
+    ).toBe(true);
     expect(await dciodvfyErrors(out.bytes)).toEqual([]);
   });
 
@@ -71,20 +73,28 @@ describe('writeDerivedInstance', () => {
     expect((ds.ImageType as string[]).slice(0, 2)).toEqual(['DERIVED', 'SECONDARY']);
     expect(ds.DerivationDescription).toContain('gsdiff-compact v0.1.0 sha256:' + 'a'.repeat(64));
     expect(ds.DerivationDescription).toContain('steps=20');
-    expect(ds.DerivationCodeSequence).toMatchObject([{ CodeValue: '113087', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Smoothing' }]);
+    expect(ds.DerivationCodeSequence).toMatchObject([
+      { CodeValue: '113087', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Smoothing' },
+    ]);
     expect(ds.SourceImageSequence).toMatchObject([
       {
         ReferencedSOPClassUID: src.header.sopClassUid,
         ReferencedSOPInstanceUID: src.header.sopInstanceUid,
         PurposeOfReferenceCodeSequence: [
-          { CodeValue: '121322', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Source image for image processing operation' },
+          {
+            CodeValue: '121322',
+            CodingSchemeDesignator: 'DCM',
+            CodeMeaning: 'Source image for image processing operation',
+          },
         ],
       },
     ]);
     const equipment = ds.ContributingEquipmentSequence as Record<string, unknown>[];
     expect(equipment[equipment.length - 1]).toMatchObject({
       SoftwareVersions: '0.1.0',
-      PurposeOfReferenceCodeSequence: [{ CodeValue: '109102', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Processing Equipment' }],
+      PurposeOfReferenceCodeSequence: [
+        { CodeValue: '109102', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Processing Equipment' },
+      ],
     });
     expect(ds.SeriesNumber).toBe((src.header.seriesNumber ?? 0) + 1000);
     expect(ds.SeriesDescription).toMatch(/\[GSDiff\]$/);
@@ -104,7 +114,12 @@ describe('writeDerivedInstance', () => {
     const hu = Float32Array.from(frames[0]);
     hu[0] = -1500; // below intercept -1000 with unsigned storage
     hu[1] = 5000; // above -1000 + 4095
-    const out = writeDerivedInstance(src, { kind: 'modality', frames: [hu] }, derivation, derivedSeriesSpec(src.header));
+    const out = writeDerivedInstance(
+      src,
+      { kind: 'modality', frames: [hu] },
+      derivation,
+      derivedSeriesSpec(src.header),
+    );
     expect(out.clippedPixels).toBe(2);
     const back = modalityValues((await decodeFrame(parseInstance(out.bytes, 'derived'), 0)) as never, src.header);
     expect([back[0], back[1]]).toEqual([-1000, 3095]);
@@ -112,12 +127,17 @@ describe('writeDerivedInstance', () => {
 
   it('refuses frames of the wrong size or count, naming the file', async () => {
     const src = await readInstanceFile(sharedPath('ct-ge-head-human-tilted/01.dcm'));
-    expect(() => writeDerivedInstance(src, { kind: 'modality', frames: [new Float32Array(10)] }, derivation, derivedSeriesSpec(src.header))).toThrow(
-      /01\.dcm: restored frame 0 holds 10 values: expected 262144/,
-    );
-    expect(() => writeDerivedInstance(src, { kind: 'modality', frames: [] }, derivation, derivedSeriesSpec(src.header))).toThrow(
-      /expected NumberOfFrames 1/,
-    );
+    expect(() =>
+      writeDerivedInstance(
+        src,
+        { kind: 'modality', frames: [new Float32Array(10)] },
+        derivation,
+        derivedSeriesSpec(src.header),
+      ),
+    ).toThrow(/01\.dcm: restored frame 0 holds 10 values: expected 262144/);
+    expect(() =>
+      writeDerivedInstance(src, { kind: 'modality', frames: [] }, derivation, derivedSeriesSpec(src.header)),
+    ).toThrow(/expected NumberOfFrames 1/);
   });
 
   it('never modifies the source bytes', async () => {

@@ -43,7 +43,11 @@ export function decodeNative(
 export function nativeFrameBits(layout: FrameLayout): number {
   const pixels = layout.rows * layout.columns;
   if (layout.bitsAllocated === 1) return pixels;
-  if (layout.photometricInterpretation === 'YBR_FULL_422' && layout.samplesPerPixel === 3 && layout.bitsAllocated === 8) {
+  if (
+    layout.photometricInterpretation === 'YBR_FULL_422' &&
+    layout.samplesPerPixel === 3 &&
+    layout.bitsAllocated === 8
+  ) {
     return pixels * 16;
   }
   return pixels * layout.samplesPerPixel * layout.bitsAllocated;

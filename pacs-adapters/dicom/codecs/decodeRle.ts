@@ -7,7 +7,9 @@ export async function decodeRle(encoded: Uint8Array, layout: FrameLayout): Promi
   const segments = encoded[0] | (encoded[1] << 8) | (encoded[2] << 16) | (encoded[3] << 24);
   const expected = layout.samplesPerPixel * (layout.bitsAllocated / 8);
   if (segments !== expected) {
-    throw new Error(`RLE header declares ${segments} segments: expected ${expected} (SamplesPerPixel x BitsAllocated/8)`);
+    throw new Error(
+      `RLE header declares ${segments} segments: expected ${expected} (SamplesPerPixel x BitsAllocated/8)`,
+    );
   }
   const decode = await cornerstoneRleDecoder();
   const frame = await decode(

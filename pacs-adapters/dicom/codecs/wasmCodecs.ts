@@ -14,7 +14,10 @@ interface WasmDecoder {
   getNearLossless?(): number;
 }
 
-type Factory = (opts: { print: (s: string) => void; printErr: (s: string) => void }) => Promise<Record<string, new () => WasmDecoder>>;
+type Factory = (opts: {
+  print: (s: string) => void;
+  printErr: (s: string) => void;
+}) => Promise<Record<string, new () => WasmDecoder>>;
 
 const modules = {
   jpeg: { path: '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs', cls: 'JPEGDecoder' },
@@ -62,7 +65,9 @@ export async function wasmDecode(name: WasmCodecName, encoded: Uint8Array): Prom
     decoder.decode();
   } catch (e) {
     const getMessage = module.getExceptionMessage as ((p: number) => string) | undefined;
-    throw new Error(typeof e === 'number' && getMessage ? getMessage(e) : String(e instanceof Error ? e.message : e));
+    throw new Error(typeof e === 'number' && getMessage ? getMessage(e) : String(e instanceof Error ? e.message : e), {
+      cause: e,
+    });
   }
   const info = decoder.getFrameInfo();
   const out = decoder.getDecodedBuffer();

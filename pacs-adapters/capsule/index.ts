@@ -1,0 +1,17 @@
+export { probeVideo, parseRational } from './probeVideo.js';
+export type { ProbeOptions } from './probeVideo.js';
+export type { VideoInfo, FrameRate } from './VideoInfo.js';
+export { readFramesTsv, parseFramesTsv, clipFrames, FRAMES_TSV_COLUMNS, FRAME_TABLE_ERROR } from './readFramesTsv.js';
+export type { CapsuleFrameRecord, CapsuleRun, CapsuleClipFrames, CapsuleFrameTable } from './CapsuleFrames.js';
+export { decodeVideoFrames, RGB_SWS_FLAGS } from './decodeVideoFrames.js';
+export type { DecodeOptions, FrameSize } from './decodeVideoFrames.js';
+export { planCapsuleInstances, validatePlanOptions, DEFAULT_MAX_FRAMES_PER_INSTANCE } from './planCapsuleInstances.js';
+export type { InstancePlan, PlanOptions } from './planCapsuleInstances.js';
+export { capsuleDataset, VIDEO_ENDOSCOPIC_IMAGE_STORAGE } from './capsuleDataset.js';
+export type { CapsuleDicomContext } from './capsuleDataset.js';
+export { capsuleToDicom, allocateCapsuleInstance } from './capsuleToDicom.js';
+export type { CapsuleInstanceBuffer } from './capsuleToDicom.js';
+export { importCapsuleClip } from './importCapsuleClip.js';
+export type { ImportCapsuleOptions } from './importCapsuleClip.js';
+export type { CapsuleInstance } from './CapsuleInstance.js';
+export { deterministicUid } from './capsuleUids.js';

@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACS_ERRORS } from '../../pacs-adapters/index.js';
+
+/** docs/errors.md is the public list of error codes; it must match the registries exactly (code and status). */
+describe('docs/errors.md', () => {
+  const doc = readFileSync(join(process.cwd(), 'docs/errors.md'), 'utf8');
+  const rows = new Map(
+    [...doc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \| (.+) \|$/gm)].map((m) => [
+      m[1],
+      { status: Number(m[2]), summary: m[3] },
+    ]),
+  );
+  const registries = { ...PACS_ERRORS };
+
+  it('documents every registered code with its HTTP status and summary', () => {
+    const missing = Object.entries(registries)
+      .filter(([code, spec]) => rows.get(code)?.status !== spec.status || rows.get(code)?.summary !== spec.summary)
+      .map(([code]) => code);
+    expect(missing).toEqual([]);
+  });
+
+  it('documents no code that does not exist', () => {
+    expect([...rows.keys()].filter((c) => !(c in registries))).toEqual([]);
+  });
+});
