@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { createLogger, GsdiffError, loadConfig } from '../common/index.js';
 import { EXIT } from './exitCodes.js';
+import { demoDataCommand } from './commands/demoData.js';
 import { importCommand } from './commands/import.js';
 import { infoCommand } from './commands/info.js';
 import { VERSION } from './version.js';
@@ -42,6 +43,33 @@ async function main(argv: string[]): Promise<number> {
         process.stdout,
       );
     });
+  program
+    .command('demo-data')
+    .description(
+      "generate the project's demo studies (CT phantom at normal and low dose, endoscopy-like sequence) into the store",
+    )
+    .option('--store <dir>', 'local store folder (default $GSDIFF_STORE or .gsdiff/store)')
+    .option('--slices <n>', 'CT slices (default 48)', positiveInt)
+    .option('--dose <fraction>', 'dose fraction of the low-dose series (default 0.25)', doseFraction)
+    .option('--frames <n>', 'endoscopy frames (default 48)', positiveInt)
+    .option('--seed <n>', 'random seed (default 1)', positiveInt)
+    .option('--workers <n>', 'worker threads for the CT simulation (default: up to 2)', nonNegativeInt)
+    .option('--json', 'machine-readable summary')
+    .action(
+      async (opts: {
+        store?: string;
+        slices?: number;
+        dose?: number;
+        frames?: number;
+        seed?: number;
+        workers?: number;
+        json?: boolean;
+      }) => {
+        const config = loadConfig({ storeDir: opts.store });
+        const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+        status = await demoDataCommand({ ...opts, storeDir: config.storeDir, logger }, process.stdout);
+      },
+    );
   try {
     await program.parseAsync(argv);
   } catch (e) {
@@ -56,6 +84,24 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.FAILURE;
   }
   return status;
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${v}"`);
+  return n;
+}
+
+function nonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected an integer >= 0, got "${v}"`);
+  return n;
+}
+
+function doseFraction(v: string): number {
+  const n = Number(v);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`expected a fraction 0 < f < 1, got "${v}"`);
+  return n;
 }
 
 // A closed pipe (`gsdiff info … | head`) is the reader's choice, not a failure.

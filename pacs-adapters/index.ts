@@ -50,3 +50,5 @@ export type {
   StudyEntry,
   StudyFilter,
 } from './local/index.js';
+export { encodeCtSlice, encodeEndoscopySequence, CT_IMAGE_STORAGE } from './write/syntheticInstances.js';
+export type { SyntheticSeriesContext, CtSliceSpec, EndoscopySequenceSpec } from './write/syntheticInstances.js';

@@ -1,6 +1,8 @@
 // Regenerates the tables of docs/errors.md from the built registries (run after `npm run build`).
 import { writeFileSync } from 'node:fs';
 const { PACS_ERRORS } = await import('../dist/pacs-adapters/index.js');
+const { VAL_ERRORS } = await import('../dist/validation/index.js');
+const { DEMO_ERRORS } = await import('../dist/demo/index.js');
 const table = (reg) =>
   [
     '| code | HTTP | meaning |',
@@ -17,5 +19,13 @@ against them by \`test/docs/errors.test.ts\`. Regenerate with \`node scripts/gen
 ## pacs-adapters (\`PACS_ERR_*\`)
 
 ${table(PACS_ERRORS)}
+
+## validation (\`VAL_ERR_*\`)
+
+${table(VAL_ERRORS)}
+
+## demo (\`DEMO_ERR_*\`)
+
+${table(DEMO_ERRORS)}
 `;
 writeFileSync(new URL('../docs/errors.md', import.meta.url), text);

@@ -11,7 +11,10 @@ declare module 'dcmjs' {
   const dcmjs: {
     data: {
       DicomMessage: {
-        readFile(buffer: ArrayBuffer, options?: { ignoreErrors?: boolean; untilTag?: string; includeUntilTagValue?: boolean }): DicomDictInstance;
+        readFile(
+          buffer: ArrayBuffer,
+          options?: { ignoreErrors?: boolean; untilTag?: string; includeUntilTagValue?: boolean },
+        ): DicomDictInstance;
       };
       DicomMetaDictionary: {
         naturalizeDataset(ds: DenaturalizedDataset): NaturalDataset;

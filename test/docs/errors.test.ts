@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEMO_ERRORS } from '../../demo/index.js';
 import { PACS_ERRORS } from '../../pacs-adapters/index.js';
+import { VAL_ERRORS } from '../../validation/index.js';
 
 /** docs/errors.md is the public list of error codes; it must match the registries exactly (code and status). */
 describe('docs/errors.md', () => {
@@ -11,7 +13,11 @@ describe('docs/errors.md', () => {
       { status: Number(m[2]), summary: m[3] },
     ]),
   );
-  const registries = { ...PACS_ERRORS };
+  const registries: Record<string, { status: number; summary: string }> = {
+    ...PACS_ERRORS,
+    ...VAL_ERRORS,
+    ...DEMO_ERRORS,
+  };
 
   it('documents every registered code with its HTTP status and summary', () => {
     const missing = Object.entries(registries)
