@@ -6,8 +6,9 @@ import { EXPLICIT_LE } from '../dicom/transferSyntax.js';
 export type { NaturalDataset };
 
 const { DicomDict, DicomMessage, DicomMetaDictionary } = dcmjs.data;
-// dcmjs logs every unknown private VR at warn level; our own errors carry what matters.
-dcmjs.log.setLevel('error');
+// dcmjs prints through console (e.g. "Invalid vr type ox" for every implicit-VR Pixel Data, its dictionary's
+// OB-or-OW); failures that matter throw and become PACS_ERR_* errors, so its own log stays silent.
+dcmjs.log.setLevel('silent');
 
 /** Identifies files this module wrote (PS3.7 Annex D: implementation class UID / version name). */
 export const IMPLEMENTATION_CLASS_UID = '2.25.300981295616409215474541395626766130001';
