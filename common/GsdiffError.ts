@@ -38,3 +38,26 @@ export function describeThrown(e: unknown): string {
     return describeThrown((e as { exception: unknown }).exception);
   return String(e);
 }
+
+type ErrorClass<E extends GsdiffError> = new (
+  code: string,
+  spec: ErrorSpec,
+  message: string,
+  details?: ErrorDetails,
+  cause?: unknown,
+) => E;
+
+/**
+ * The builder each folder's registry exports (`pacsError`, `validationError`, …): one code, one spec lookup.
+ * With `prefixFile`, a `details.file` is put in front of the message so a log line alone names the file.
+ */
+export function errorFactory<C extends string, E extends GsdiffError>(
+  registry: Readonly<Record<C, ErrorSpec>>,
+  ErrorType: ErrorClass<E>,
+  options: { prefixFile?: boolean } = {},
+): (code: C, message: string, details?: ErrorDetails, cause?: unknown) => E {
+  return (code, message, details = {}, cause) => {
+    const where = options.prefixFile && typeof details.file === 'string' ? `${details.file}: ` : '';
+    return new ErrorType(code, registry[code], `${where}${message}`, details, cause);
+  };
+}

@@ -1,4 +1,4 @@
-import { GsdiffError, type ErrorDetails, type ErrorSpec } from '../common/index.js';
+import { errorFactory, GsdiffError, type ErrorSpec } from '../common/index.js';
 
 /**
  * Every error demo/ raises. Messages begin with the function name and read "<fn>: <what>: expected X, got Y".
@@ -21,14 +21,7 @@ export class DemoError extends GsdiffError {
  * Builds a registry error.
  * @example throw demoError('DEMO_ERR_BAD_ARGUMENT', 'ctPhantomSlice: zIndex: expected 0..47, got 48', { argument: 'zIndex' })
  */
-export function demoError(
-  code: DemoErrorCode,
-  message: string,
-  details: ErrorDetails = {},
-  cause?: unknown,
-): DemoError {
-  return new DemoError(code, DEMO_ERRORS[code], message, details, cause);
-}
+export const demoError = errorFactory<DemoErrorCode, DemoError>(DEMO_ERRORS, DemoError);
 
 /** Throws DEMO_ERR_BAD_ARGUMENT unless `value` is an integer in [min, max]. */
 export function checkIntegerArgument(fn: string, name: string, value: number, min: number, max: number): void {

@@ -1,4 +1,4 @@
-import { GsdiffError, type ErrorDetails, type ErrorSpec } from '../common/index.js';
+import { errorFactory, GsdiffError, type ErrorSpec } from '../common/index.js';
 
 /**
  * Every error pacs-adapters raises. Messages read "<file>: <what failed>: expected X, got Y"; `details` carries
@@ -48,12 +48,4 @@ export class PacsError extends GsdiffError {
  * Builds a registry error. `where` (usually the file path) prefixes the message so a log line alone names it.
  * @example throw pacsError('PACS_ERR_MISSING_ATTRIBUTE', 'Rows (0028,0010) missing: expected US >= 1', { file, tag: '00280010' })
  */
-export function pacsError(
-  code: PacsErrorCode,
-  message: string,
-  details: ErrorDetails = {},
-  cause?: unknown,
-): PacsError {
-  const where = typeof details.file === 'string' ? `${details.file}: ` : '';
-  return new PacsError(code, PACS_ERRORS[code], `${where}${message}`, details, cause);
-}
+export const pacsError = errorFactory<PacsErrorCode, PacsError>(PACS_ERRORS, PacsError, { prefixFile: true });

@@ -30,7 +30,7 @@ export type { NaturalDataset } from './write/dcmjsCodec.js';
 export { probeFile } from './dicom/probeFile.js';
 export type { ProbeOutcome } from './dicom/probeFile.js';
 export * from './capsule/index.js';
-export { LocalStore, StagedSeries, isUid } from './local/index.js';
+export * from './local/index.js';
 export type {
   LocalStoreOptions,
   StagedInstance,

@@ -1,4 +1,4 @@
-import { GsdiffError, type ErrorDetails, type ErrorSpec } from '../common/index.js';
+import { errorFactory, GsdiffError, type ErrorSpec } from '../common/index.js';
 
 /**
  * Every error validation/ raises. Messages begin with the function name and read
@@ -25,11 +25,4 @@ export class ValidationError extends GsdiffError {
  * Builds a registry error.
  * @example throw validationError('VAL_ERR_BAD_OPTION', 'simulateLowDose: doseFraction: expected 0 < f <= 1, got 0', { option: 'doseFraction' })
  */
-export function validationError(
-  code: ValidationErrorCode,
-  message: string,
-  details: ErrorDetails = {},
-  cause?: unknown,
-): ValidationError {
-  return new ValidationError(code, VAL_ERRORS[code], message, details, cause);
-}
+export const validationError = errorFactory<ValidationErrorCode, ValidationError>(VAL_ERRORS, ValidationError);
