@@ -1,0 +1,147 @@
+import { modelError } from '../errors.js';
+import { staticDim, type TensorMeta } from '../runtime/OnnxSession.js';
+import { CONTRACT, residualNames, type TensorSpec } from './contract.js';
+import type { ComponentName, ModelIndex } from './ModelIndex.js';
+
+export interface ComponentIo {
+  readonly inputs: readonly TensorMeta[];
+  readonly outputs: readonly TensorMeta[];
+}
+
+/** What the runtime learns from a valid pack's graphs. */
+export interface PackShapes {
+  /** U-Net residual inputs (= DPM outputs), diffusers order, mid last. */
+  readonly residuals: readonly string[];
+  /** CLIP / recognizer input side R (static), or undefined when dynamic. */
+  readonly clipImageSize?: number;
+  readonly recognizerImageSize?: number;
+  readonly timestepType: { readonly unet: string; readonly dpm: string };
+  readonly inputIdsType: string;
+}
+
+/**
+ * Checks every component's inputs and outputs against the GSDiff contract and the pack's own index; the first
+ * mismatch is reported naming the component, the tensor and what was expected.
+ * @throws MODEL_ERR_PACK_CONTRACT
+ */
+export function checkContract(
+  index: ModelIndex,
+  io: Readonly<Record<ComponentName, ComponentIo>>,
+  labelCount: number,
+): PackShapes {
+  const fail = (component: string, what: string): never => {
+    throw modelError('MODEL_ERR_PACK_CONTRACT', `pack "${index.name}" component ${component}: ${what}`, {
+      pack: index.name,
+      component,
+    });
+  };
+  const find = (c: ComponentName, side: 'inputs' | 'outputs', spec: TensorSpec): TensorMeta => {
+    const list = io[c][side];
+    const t = list.find((m) => m.name === spec.name);
+    if (!t)
+      return fail(
+        c,
+        `${side === 'inputs' ? 'input' : 'output'} "${spec.name}" missing: expected one of its ${side} to be named so, got ${list.map((m) => `"${m.name}"`).join(', ') || 'none'}`,
+      );
+    if (!spec.dtypes.includes(t.type))
+      fail(c, `"${spec.name}" has dtype ${t.type}: expected ${spec.dtypes.join(' or ')}`);
+    if (!spec.ranks.includes(t.shape.length))
+      fail(
+        c,
+        `"${spec.name}" has rank ${t.shape.length} ([${t.shape.join(', ')}]): expected rank ${spec.ranks.join(' or ')}`,
+      );
+    return t;
+  };
+  for (const [c, spec] of Object.entries(CONTRACT) as [ComponentName, (typeof CONTRACT)[ComponentName]][]) {
+    for (const s of spec.inputs) find(c, 'inputs', s);
+    for (const s of spec.outputs) find(c, 'outputs', s);
+  }
+  const unetInputs = io.unet.inputs.map((m) => m.name);
+  const res = residualNames(unetInputs);
+  if ('problem' in res) return fail('unet', `ControlNet-style residual inputs: ${res.problem}`);
+  const dpmOut = new Map(io.dpm.outputs.map((m) => [m.name, m]));
+  for (const name of res.names) {
+    const u = io.unet.inputs.find((m) => m.name === name) as TensorMeta;
+    const d = dpmOut.get(name);
+    if (!d) fail('dpm', `output "${name}" missing: expected the DPM to produce every U-Net residual input`);
+    else {
+      if (d.type !== 'float32' || u.type !== 'float32')
+        fail('dpm', `"${name}" must be float32 on both sides, got dpm ${d.type} / unet ${u.type}`);
+      if (
+        d.shape.length !== u.shape.length ||
+        d.shape.some((x, i) => staticDim(x) && staticDim(u.shape[i]) && x !== u.shape[i])
+      ) {
+        fail(
+          'dpm',
+          `output "${name}" has shape [${d.shape.join(', ')}]: expected the U-Net input's [${u.shape.join(', ')}]`,
+        );
+      }
+    }
+  }
+  const extra = [...dpmOut.keys()].filter((n) => !res.names.includes(n));
+  if (extra.length) fail('dpm', `outputs ${extra.join(', ')} are not U-Net residual inputs`);
+  const unknown = unetInputs.filter((n) => !['sample', 'timestep', 'encoder_hidden_states', ...res.names].includes(n));
+  if (unknown.length)
+    fail('unet', `unexpected inputs ${unknown.join(', ')}: the runtime feeds only the contract's inputs`);
+
+  // Cross-component sizes that must agree when both sides are static.
+  const dim = (c: ComponentName, side: 'inputs' | 'outputs', name: string, axis: number): number | undefined => {
+    const shape = io[c][side].find((m) => m.name === name)?.shape ?? [];
+    return staticDim(shape[axis < 0 ? shape.length + axis : axis]);
+  };
+  const agree = (what: string, a: number | undefined, b: number | undefined, c: ComponentName): void => {
+    if (a !== undefined && b !== undefined && a !== b) fail(c, `${what}: ${a} vs ${b}`);
+  };
+  agree(
+    'image_embeds width of clip_image_encoder vs degradation_extractor',
+    dim('clip_image_encoder', 'outputs', 'image_embeds', -1),
+    dim('degradation_extractor', 'inputs', 'image_embeds', -1),
+    'degradation_extractor',
+  );
+  agree(
+    'text_embeds width of clip_text_encoder vs degradation_extractor',
+    dim('clip_text_encoder', 'outputs', 'text_embeds', -1),
+    dim('degradation_extractor', 'inputs', 'text_embeds', -1),
+    'degradation_extractor',
+  );
+  agree(
+    'z_d token width vs unet encoder_hidden_states',
+    dim('degradation_extractor', 'outputs', 'z_d', -1),
+    dim('unet', 'inputs', 'encoder_hidden_states', -1),
+    'unet',
+  );
+  agree(
+    'z_d token width vs dpm z_d',
+    dim('degradation_extractor', 'outputs', 'z_d', -1),
+    dim('dpm', 'inputs', 'z_d', -1),
+    'dpm',
+  );
+  agree(
+    'latent channels of the index vs unet sample',
+    index.latent.channels,
+    dim('unet', 'inputs', 'sample', 1),
+    'unet',
+  );
+  agree(
+    'latent channels of the index vs vae_encoder latent_sample',
+    index.latent.channels,
+    dim('vae_encoder', 'outputs', 'latent_sample', 1),
+    'vae_encoder',
+  );
+  agree(
+    'recognizer classes vs labels.json entries',
+    dim('degradation_recognizer', 'outputs', 'logits', 1),
+    labelCount,
+    'degradation_recognizer',
+  );
+  const ids = dim('clip_text_encoder', 'inputs', 'input_ids', 1);
+  agree('input_ids length vs tokenizer.max_length', ids, index.tokenizer.max_length, 'clip_text_encoder');
+  const type = (c: ComponentName, name: string): string => io[c].inputs.find((m) => m.name === name)?.type ?? 'float32';
+  return {
+    residuals: res.names,
+    clipImageSize: dim('clip_image_encoder', 'inputs', 'pixel_values', 2),
+    recognizerImageSize: dim('degradation_recognizer', 'inputs', 'pixel_values', 2),
+    timestepType: { unet: type('unet', 'timestep'), dpm: type('dpm', 'timestep') },
+    inputIdsType: type('clip_text_encoder', 'input_ids'),
+  };
+}

@@ -1,0 +1,123 @@
+import { modelError } from '../errors.js';
+import { COMPONENTS, type ModelIndex } from './ModelIndex.js';
+
+type Json = Record<string, unknown>;
+
+/**
+ * Validates model_index.json field by field; the first problem is reported with its JSON path and what was
+ * expected. Returns a deep-frozen index.
+ * @throws MODEL_ERR_PACK_INDEX
+ */
+export function parseModelIndex(raw: unknown, file: string): ModelIndex {
+  const fail = (path: string, expected: string, got: unknown): never => {
+    throw modelError('MODEL_ERR_PACK_INDEX', `${file}: ${path}: expected ${expected}, got ${JSON.stringify(got)}`, {
+      file,
+      field: path,
+    });
+  };
+  const obj = (v: unknown, path: string): Json =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : fail(path, 'an object', v);
+  const str = (v: unknown, path: string): string =>
+    typeof v === 'string' && v.length > 0 ? v : fail(path, 'a non-empty string', v);
+  const num = (v: unknown, path: string, min: number, max = Infinity, integer = false): number =>
+    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max && (!integer || Number.isInteger(v))
+      ? v
+      : fail(path, `${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`, v);
+  const relPath = (v: unknown, path: string): string => {
+    const s = str(v, path);
+    return s.startsWith('/') || s.split('/').includes('..') ? fail(path, 'a path inside the pack', s) : s;
+  };
+
+  const root = obj(raw, '$');
+  if (root._class_name !== 'GSDiffPipeline') fail('_class_name', '"GSDiffPipeline"', root._class_name);
+  if (root.format_version !== 1) fail('format_version', '1', root.format_version);
+  const components = obj(root.components, 'components');
+  const comp = Object.fromEntries(COMPONENTS.map((c) => [c, relPath(components[c], `components.${c}`)]));
+  const tok = obj(root.tokenizer, 'tokenizer');
+  const files = obj(root.files, 'files');
+  for (const [k, v] of Object.entries(files)) {
+    relPath(k, `files key ${k}`);
+    if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) fail(`files["${k}"]`, 'a sha256 in hex', v);
+  }
+  const tile = obj(root.tile, 'tile');
+  const grid = obj(root.grid, 'grid');
+  const latent = obj(root.latent, 'latent');
+  const mapping = obj(root.mapping, 'mapping');
+  const ct = obj(mapping.ct, 'mapping.ct');
+  const rgb = obj(mapping.rgb, 'mapping.rgb');
+  const defaults = obj(root.defaults, 'defaults');
+  const prompts = obj(root.prompts, 'prompts');
+  const downscale = num(latent.downscale, 'latent.downscale', 1, 64, true);
+  const index: ModelIndex = {
+    _class_name: 'GSDiffPipeline',
+    format_version: 1,
+    name: str(root.name, 'name'),
+    version: str(root.version, 'version'),
+    components: comp as ModelIndex['components'],
+    tokenizer: {
+      vocab: relPath(tok.vocab, 'tokenizer.vocab'),
+      merges: relPath(tok.merges, 'tokenizer.merges'),
+      max_length: num(tok.max_length, 'tokenizer.max_length', 2, 4096, true),
+    },
+    recognizer_labels: relPath(root.recognizer_labels, 'recognizer_labels'),
+    scheduler: relPath(root.scheduler, 'scheduler'),
+    files: files as Record<string, string>,
+    tile: {
+      height: num(tile.height, 'tile.height', downscale, 8192, true),
+      width: num(tile.width, 'tile.width', downscale, 8192, true),
+    },
+    grid: { rows: num(grid.rows, 'grid.rows', 1, 16, true), cols: num(grid.cols, 'grid.cols', 1, 16, true) },
+    latent: {
+      channels: num(latent.channels, 'latent.channels', 1, 64, true),
+      downscale,
+      scaling_factor: num(latent.scaling_factor, 'latent.scaling_factor', Number.MIN_VALUE),
+    },
+    mapping: {
+      ct: {
+        low_hu: num(ct.low_hu, 'mapping.ct.low_hu', -32768, 65535),
+        high_hu: num(ct.high_hu, 'mapping.ct.high_hu', -32768, 65535),
+      },
+      rgb: {
+        scale: num(rgb.scale, 'mapping.rgb.scale', Number.MIN_VALUE),
+        offset: num(rgb.offset, 'mapping.rgb.offset', -1e6),
+      },
+    },
+    defaults: {
+      steps: num(defaults.steps, 'defaults.steps', 1, 1000, true),
+      strength: num(defaults.strength, 'defaults.strength', 0, 1),
+      eta: num(defaults.eta, 'defaults.eta', 0, 1),
+      window_stride: num(defaults.window_stride, 'defaults.window_stride', 1, 256, true),
+      tile_overlap: num(defaults.tile_overlap, 'defaults.tile_overlap', 0, 4096, true),
+    },
+    prompts: {
+      recognition: str(prompts.recognition, 'prompts.recognition'),
+      template: str(prompts.template, 'prompts.template'),
+    },
+  };
+  if (index.mapping.ct.high_hu <= index.mapping.ct.low_hu) {
+    fail('mapping.ct.high_hu', `a value above low_hu (${index.mapping.ct.low_hu})`, index.mapping.ct.high_hu);
+  }
+  if (index.tile.height % downscale !== 0 || index.tile.width % downscale !== 0) {
+    fail('tile', `multiples of latent.downscale (${downscale})`, index.tile);
+  }
+  if (!index.prompts.template.includes('[degradation]'))
+    fail('prompts.template', 'a text containing "[degradation]"', index.prompts.template);
+  for (const p of [
+    ...Object.values(index.components),
+    index.tokenizer.vocab,
+    index.tokenizer.merges,
+    index.recognizer_labels,
+    index.scheduler,
+  ]) {
+    if (!(p in index.files)) fail(`files["${p}"]`, 'a sha256 for every file the pack uses', undefined);
+  }
+  return deepFreeze(index);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o !== null && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
