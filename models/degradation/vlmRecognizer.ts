@@ -60,7 +60,9 @@ export async function askVlm(first: RgbImage, o: VlmOptions): Promise<Degradatio
       signal: AbortSignal.timeout(o.timeoutMs),
     });
   } catch (e) {
-    const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
+    // fetch rejects with a DOMException named TimeoutError: compare names, not classes (realms differ under test).
+    const name = (e as { name?: unknown } | null)?.name;
+    const timedOut = name === 'TimeoutError' || name === 'AbortError';
     throw modelError(
       'MODEL_ERR_RECOGNIZER',
       timedOut

@@ -16,6 +16,8 @@ export interface PackShapes {
   readonly clipImageSize?: number;
   readonly recognizerImageSize?: number;
   readonly timestepType: { readonly unet: string; readonly dpm: string };
+  /** 0 for a scalar timestep, 1 for [B]. */
+  readonly timestepRank: { readonly unet: number; readonly dpm: number };
   readonly inputIdsType: string;
 }
 
@@ -142,6 +144,10 @@ export function checkContract(
     clipImageSize: dim('clip_image_encoder', 'inputs', 'pixel_values', 2),
     recognizerImageSize: dim('degradation_recognizer', 'inputs', 'pixel_values', 2),
     timestepType: { unet: type('unet', 'timestep'), dpm: type('dpm', 'timestep') },
+    timestepRank: {
+      unet: io.unet.inputs.find((m) => m.name === 'timestep')?.shape.length ?? 1,
+      dpm: io.dpm.inputs.find((m) => m.name === 'timestep')?.shape.length ?? 1,
+    },
     inputIdsType: type('clip_text_encoder', 'input_ids'),
   };
 }
