@@ -1,7 +1,7 @@
 /** ts-jest in ESM mode: the sources are NodeNext ES modules with `.js` import suffixes. */
 export default {
   preset: 'ts-jest/presets/default-esm',
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/helpers/ortEnvironment.cjs',
   extensionsToTreatAsEsm: ['.ts'],
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],

@@ -5,6 +5,8 @@ import { EXIT } from './exitCodes.js';
 import { demoDataCommand } from './commands/demoData.js';
 import { importCommand } from './commands/import.js';
 import { infoCommand } from './commands/info.js';
+import { restoreCommand } from './commands/restore.js';
+import { DEVICE_REQUESTS, type DeviceRequest } from '../models/index.js';
 import { VERSION } from './version.js';
 
 /**
@@ -70,6 +72,53 @@ async function main(argv: string[]): Promise<number> {
         status = await demoDataCommand({ ...opts, storeDir: config.storeDir, logger }, process.stdout);
       },
     );
+  program
+    .command('restore')
+    .description('restore a series with GSDiff and write it as a derived series (into the store, or --out)')
+    .argument('<paths...>', 'DICOM files/folders of one series, or a capsule .mp4 clip')
+    .requiredOption('--pack <dir>', 'model pack folder')
+    .option('--device <device>', `execution provider: ${DEVICE_REQUESTS.join(' | ')}`, deviceOption, 'cpu')
+    .option('--out <dir>', 'write the derived series under this folder instead of the local store')
+    .option('--store <dir>', 'local store folder (default $GSDIFF_STORE or .gsdiff/store)')
+    .option('--series <uid>', 'SeriesInstanceUID to restore when the paths hold several series')
+    .option('--frames <a-b>', '1-based range of images to restore (whole instances)')
+    .option('--steps <n>', "DDIM steps (default: the pack's)", positiveInt)
+    .option('--strength <s>', '1 = start from noise; < 1 = from the noised degraded latent', strengthOption)
+    .option('--seed <n>', 'noise seed (default 1)', positiveInt, 1)
+    .option('--degradation <text>', 'degradation text instead of recognising it')
+    .option('--vlm-url <url>', 'OpenAI-compatible vision-language server for degradation recognition')
+    .option('--vlm-model <name>', 'model name for the VLM server')
+    .option('--vlm-timeout <ms>', 'VLM timeout before falling back (default 10000)', positiveInt, 10000)
+    .option('--json', 'machine-readable summary')
+    .action(
+      async (
+        paths: string[],
+        opts: {
+          pack: string;
+          device: DeviceRequest;
+          out?: string;
+          store?: string;
+          series?: string;
+          frames?: string;
+          steps?: number;
+          strength?: number;
+          seed: number;
+          degradation?: string;
+          vlmUrl?: string;
+          vlmModel?: string;
+          vlmTimeout: number;
+          json?: boolean;
+        },
+      ) => {
+        const config = loadConfig({ storeDir: opts.store });
+        const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+        status = await restoreCommand(
+          paths,
+          { ...opts, storeDir: config.storeDir, vlmTimeoutMs: opts.vlmTimeout, logger },
+          process.stdout,
+        );
+      },
+    );
   try {
     await program.parseAsync(argv);
   } catch (e) {
@@ -95,6 +144,18 @@ function positiveInt(v: string): number {
 function nonNegativeInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected an integer >= 0, got "${v}"`);
+  return n;
+}
+
+function deviceOption(v: string): DeviceRequest {
+  if (!(DEVICE_REQUESTS as readonly string[]).includes(v))
+    throw new InvalidArgumentError(`expected one of ${DEVICE_REQUESTS.join(', ')}, got "${v}"`);
+  return v as DeviceRequest;
+}
+
+function strengthOption(v: string): number {
+  const n = Number(v);
+  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError(`expected 0 < strength <= 1, got "${v}"`);
   return n;
 }
 

@@ -6,7 +6,10 @@ import { errorFactory, GsdiffError, type ErrorSpec } from '../common/index.js';
  */
 export const MODEL_ERRORS = {
   MODEL_ERR_PACK_NOT_FOUND: { status: 404, summary: 'The model pack folder or its model_index.json does not exist.' },
-  MODEL_ERR_PACK_INDEX: { status: 422, summary: 'model_index.json is malformed or misses a required field.' },
+  MODEL_ERR_PACK_INDEX: {
+    status: 422,
+    summary: 'model_index.json or a config file it lists (scheduler, labels) is malformed or misses a field.',
+  },
   MODEL_ERR_PACK_FILE: { status: 422, summary: 'A file the pack lists is missing or its sha256 does not match.' },
   MODEL_ERR_PACK_COMPONENT: { status: 422, summary: 'A component is missing or cannot be loaded by onnxruntime.' },
   MODEL_ERR_PACK_CONTRACT: {

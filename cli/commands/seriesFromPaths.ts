@@ -1,0 +1,85 @@
+import { basename } from 'node:path';
+import {
+  assembleSeries,
+  decodeFrame,
+  importCapsuleClip,
+  modalityValues,
+  parseInstance,
+  PacsError,
+  pacsError,
+  readInstanceFile,
+  type AssembledSeries,
+  type DicomInstance,
+} from '../../pacs-adapters/index.js';
+import { walkFiles } from '../walkFiles.js';
+
+/** One assembled series with its parsed instances, from files, folders or a capsule clip. */
+export interface LoadedSeries {
+  readonly series: AssembledSeries;
+  readonly instances: ReadonlyMap<string, DicomInstance>;
+}
+
+/**
+ * Reads the paths (DICOM files/folders, or one .mp4 capsule clip converted in memory) and returns the series to
+ * restore: the only one, or the one whose SeriesInstanceUID is given.
+ * @throws PACS_ERR_SERIES_EMPTY, PACS_ERR_SERIES_INCONSISTENT (several series and none chosen)
+ */
+export async function seriesFromPaths(paths: readonly string[], seriesUid?: string): Promise<LoadedSeries> {
+  const instances = new Map<string, DicomInstance>();
+  const { files } = await walkFiles(paths);
+  for (const { path, fromFolder } of files) {
+    if (path.toLowerCase().endsWith('.mp4')) {
+      for await (const inst of importCapsuleClip(path, { uidSeed: `gsdiff-capsule:${basename(path)}` })) {
+        const parsed = parseInstance(inst.bytes, `${path}#run${inst.runId}`);
+        instances.set(parsed.header.sopInstanceUid, parsed);
+      }
+      continue;
+    }
+    try {
+      const inst = await readInstanceFile(path);
+      instances.set(inst.header.sopInstanceUid, inst);
+    } catch (e) {
+      if (fromFolder && e instanceof PacsError && e.code === 'PACS_ERR_NOT_DICOM') continue;
+      throw e;
+    }
+  }
+  if (instances.size === 0)
+    throw pacsError(
+      'PACS_ERR_SERIES_EMPTY',
+      `no image instance in ${paths.join(', ')}: expected DICOM images or an .mp4 clip`,
+    );
+  const all = assembleSeries([...instances.values()].map((i) => i.header));
+  const chosen = seriesUid ? all.find((s) => s.seriesInstanceUid === seriesUid) : all.length === 1 ? all[0] : undefined;
+  if (!chosen) {
+    const list = all
+      .map((s) => `${s.seriesInstanceUid} (${s.modality} "${s.seriesDescription ?? ''}", ${s.slices.length} images)`)
+      .join('; ');
+    throw pacsError(
+      'PACS_ERR_SERIES_INCONSISTENT',
+      seriesUid
+        ? `series ${seriesUid} not found: expected one of ${list}`
+        : `${all.length} series found: expected one, choose with --series: ${list}`,
+      { field: 'SeriesInstanceUID' },
+    );
+  }
+  return { series: chosen, instances };
+}
+
+/** Frame i of the assembled series: HU for greyscale, interleaved RGB for colour. */
+export async function seriesFrame(s: LoadedSeries, i: number): Promise<Float32Array | Uint8Array> {
+  const ref = s.series.slices[i];
+  const inst = s.instances.get(ref.sopInstanceUid) as DicomInstance;
+  const f = await decodeFrame(inst, ref.frameIndex);
+  if (f.kind === 'gray') return modalityValues(f, inst.header);
+  if (f.rgb instanceof Uint16Array) {
+    throw pacsError(
+      'PACS_ERR_UNSUPPORTED_PIXEL_FORMAT',
+      'BitsAllocated (0028,0100) 16 with RGB: expected 8-bit colour for restoration',
+      {
+        file: inst.file,
+        tag: '00280100',
+      },
+    );
+  }
+  return f.rgb;
+}

@@ -1,0 +1,17 @@
+export { MODEL_ERRORS, ModelError, modelError } from './errors.js';
+export type { ModelErrorCode } from './errors.js';
+export { loadPack } from './pack/loadPack.js';
+export type { LoadedPack, LoadPackOptions } from './pack/loadPack.js';
+export { parseModelIndex } from './pack/parseModelIndex.js';
+export { COMPONENTS } from './pack/ModelIndex.js';
+export type { ModelIndex, ComponentName } from './pack/ModelIndex.js';
+export { DEVICE_REQUESTS, isBundled } from './runtime/devices.js';
+export type { Device, DeviceRequest } from './runtime/devices.js';
+export { restoreSeries } from './pipeline/restoreSeries.js';
+export type { RestoreEvent, RestoreOptions, SeriesSource, SeriesTimings } from './pipeline/restoreSeries.js';
+export { restoreWindow, emptyTimings } from './pipeline/restoreWindow.js';
+export type { NoiseSource, SamplingOptions, StageTimings } from './pipeline/restoreWindow.js';
+export { headerPrior } from './degradation/headerPrior.js';
+export type { HeaderFacts } from './degradation/headerPrior.js';
+export type { DegradationEstimate, DegradationGuess, DegradationSource } from './degradation/DegradationEstimate.js';
+export type { VlmOptions } from './degradation/vlmRecognizer.js';
