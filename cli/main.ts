@@ -127,7 +127,8 @@ async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof GsdiffError) {
       process.stderr.write(`gsdiff: ${e.code}: ${e.message}\n`);
-      return EXIT.FAILURE;
+      // Input the command cannot use (a bad file, pack or option) is the caller's to fix; the rest is ours.
+      return e.status < 500 ? EXIT.NO_INPUT : EXIT.FAILURE;
     }
     process.stderr.write(`gsdiff: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT.FAILURE;

@@ -1,0 +1,146 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  decodeFrame,
+  encodeCtSlice,
+  encodeEndoscopySequence,
+  modalityValues,
+  newUid,
+  parseInstance,
+  readNaturalDataset,
+  type GrayFrame,
+} from '../../pacs-adapters/index.js';
+import { dciodvfyErrors } from '../helpers/dciodvfy.js';
+
+const run = promisify(execFile);
+const CLI = join(process.cwd(), 'dist/cli/main.js');
+const PACK = join(process.cwd(), 'models/packs/tiny-test');
+
+async function gsdiff(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24, timeout: 180_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const context = (over: { seriesInstanceUid: string; studyInstanceUid: string }) => ({
+  patientId: 'TEST',
+  patientName: 'TEST^RESTORE',
+  studyId: 'T1',
+  studyDescription: 'restore test',
+  seriesNumber: 5,
+  seriesDescription: 'small series',
+  frameOfReferenceUid: newUid(),
+  provenance: 'SYNTHETIC test data',
+  softwareVersion: 'test',
+  createdAt: new Date('2026-11-26T10:00:00Z'),
+  ...over,
+});
+
+describe('gsdiff restore with the tiny pack', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'gsdiff-restore-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const ctDir = join(tmp, 'ct');
+  const esDir = join(tmp, 'es');
+  const study = newUid();
+  const ctSeries = newUid();
+
+  beforeAll(() => {
+    mkdirSync(ctDir);
+    mkdirSync(esDir);
+    for (let z = 0; z < 10; z++) {
+      // A soft-tissue pattern plus -3024 HU outside a circle (as outside a CT reconstruction circle).
+      const hu = Float32Array.from({ length: 64 * 64 }, (_, j) => {
+        const x = (j % 64) - 32;
+        const y = Math.floor(j / 64) - 32;
+        return x * x + y * y > 30 * 30 ? -3024 : 40 + 60 * Math.sin(x / 5 + z / 3) * Math.cos(y / 7);
+      });
+      const bytes = encodeCtSlice(context({ seriesInstanceUid: ctSeries, studyInstanceUid: study }), {
+        sopInstanceUid: newUid(),
+        instanceNumber: 10 - z,
+        rows: 64,
+        columns: 64,
+        hu,
+        position: [0, 0, z * 2],
+        pixelSpacing: [0.7, 0.7],
+        sliceThickness: 2,
+        acquisition: { kvp: 120, ctdiVol: 2, exposureMas: 40 },
+      });
+      writeFileSync(join(ctDir, `slice-${String(z).padStart(2, '0')}.dcm`), bytes);
+    }
+    const frames = Array.from({ length: 9 }, (_, f) =>
+      Uint8Array.from({ length: 40 * 48 * 3 }, (_, j) => (j * 7 + f * 13) % 256),
+    );
+    writeFileSync(
+      join(esDir, 'seq.dcm'),
+      encodeEndoscopySequence(context({ seriesInstanceUid: newUid(), studyInstanceUid: newUid() }), {
+        sopInstanceUid: newUid(),
+        instanceNumber: 1,
+        rows: 40,
+        columns: 48,
+        frames,
+        frameTimeMs: 125,
+      }),
+    );
+  });
+
+  it('writes a complete, conformant derived CT series under --out and prints per-stage timings', async () => {
+    const out = join(tmp, 'out');
+    const r = await gsdiff('restore', ctDir, '--pack', PACK, '--out', out, '--steps', '2', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as {
+      seriesInstanceUid: string;
+      instances: number;
+      degradation: string;
+      timingsMs: Record<string, number>;
+      device: string;
+    };
+    expect(j.instances).toBe(10);
+    expect(j.degradation).toBe('low-dose CT noise');
+    expect(j.device).toBe('cpu');
+    expect(Object.keys(j.timingsMs)).toEqual(
+      expect.arrayContaining(['recognition', 'guidance', 'vaeEncode', 'denoise', 'vaeDecode', 'refine', 'total']),
+    );
+    expect(readdirSync(out)).toEqual([j.seriesInstanceUid]);
+    const files = readdirSync(join(out, j.seriesInstanceUid));
+    expect(files).toHaveLength(10);
+    const bytes = readFileSync(join(out, j.seriesInstanceUid, files[0]));
+    expect(await dciodvfyErrors(bytes)).toEqual([]);
+    const inst = parseInstance(bytes, files[0]);
+    const hu = modalityValues((await decodeFrame(inst, 0)) as GrayFrame, inst.header);
+    // Outside the pack's HU window: passed through exactly.
+    expect(hu[0]).toBe(-3024);
+    const ds = readNaturalDataset(bytes, files[0]);
+    expect(String(ds.DerivationDescription)).toContain('gsdiff-tiny-test v0.1.0 sha256:');
+    expect(ds.StudyInstanceUID).toBe(study);
+  }, 180_000);
+
+  it('restores a multi-frame RGB endoscopy instance into the store as one derived instance', async () => {
+    const store = join(tmp, 'store');
+    const r = await gsdiff('restore', esDir, '--pack', PACK, '--store', store, '--steps', '1', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { instances: number; images: number; degradation: string };
+    expect(j).toMatchObject({ instances: 1, images: 9, degradation: 'motion blur' });
+    const info = await gsdiff('info', join(store, 'objects'));
+    expect(info.stdout).toContain('[GSDiff]');
+    expect(info.stdout).toContain('9 image(s) in 1 instance(s), 48x40 RGB');
+  }, 180_000);
+
+  it('fails clearly on a missing pack and an unavailable device, leaving nothing behind', async () => {
+    const out = join(tmp, 'out-fail');
+    const a = await gsdiff('restore', ctDir, '--pack', join(tmp, 'no-pack'), '--out', out);
+    expect(a.code).toBe(4);
+    expect(a.stderr).toContain('MODEL_ERR_PACK_NOT_FOUND');
+    const b = await gsdiff('restore', ctDir, '--pack', PACK, '--device', 'cuda', '--out', out);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toContain('MODEL_ERR_DEVICE_UNAVAILABLE');
+    expect(() => readdirSync(out)).toThrow();
+  });
+});
