@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 const { PACS_ERRORS } = await import('../dist/pacs-adapters/index.js');
 const { VAL_ERRORS } = await import('../dist/validation/index.js');
 const { DEMO_ERRORS } = await import('../dist/demo/index.js');
+const { MODEL_ERRORS } = await import('../dist/models/index.js');
 const table = (reg) =>
   [
     '| code | HTTP | meaning |',
@@ -19,6 +20,10 @@ against them by \`test/docs/errors.test.ts\`. Regenerate with \`node scripts/gen
 ## pacs-adapters (\`PACS_ERR_*\`)
 
 ${table(PACS_ERRORS)}
+
+## models (\`MODEL_ERR_*\`)
+
+${table(MODEL_ERRORS)}
 
 ## validation (\`VAL_ERR_*\`)
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_ERRORS } from '../../demo/index.js';
+import { MODEL_ERRORS } from '../../models/index.js';
 import { PACS_ERRORS } from '../../pacs-adapters/index.js';
 import { VAL_ERRORS } from '../../validation/index.js';
 
@@ -15,6 +16,7 @@ describe('docs/errors.md', () => {
   );
   const registries: Record<string, { status: number; summary: string }> = {
     ...PACS_ERRORS,
+    ...MODEL_ERRORS,
     ...VAL_ERRORS,
     ...DEMO_ERRORS,
   };

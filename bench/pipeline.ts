@@ -1,0 +1,77 @@
+/**
+ * GSDiff pipeline throughput on a 512x512 CT series: per-stage milliseconds and slices/s, per device, one run.
+ * Usage: node dist/bench/pipeline.js [--pack models/packs/tiny-test] [--slices 9] [--steps 4] [--devices cpu,webgpu]
+ * Input: the project's phantom (demo/) at 512x512, so the bench needs no data files. A device that is not available
+ * is reported as such and skipped.
+ */
+import { availableParallelism, cpus } from 'node:os';
+import { createLogger } from '../common/index.js';
+import { ctPhantomSlice } from '../demo/index.js';
+import { loadPack, restoreSeries, type DeviceRequest, type SeriesTimings } from '../models/index.js';
+import { createRng } from '../validation/index.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string): string => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const packDir = flag('--pack', 'models/packs/tiny-test');
+const slices = Number(flag('--slices', '9'));
+const steps = Number(flag('--steps', '4'));
+const size = Number(flag('--size', '512'));
+const devices = flag('--devices', 'cpu').split(',') as DeviceRequest[];
+const logger = createLogger('warn');
+
+const frames = Array.from({ length: slices }, (_, z) => ctPhantomSlice(z, Math.max(slices, 36), size));
+const results: Record<string, unknown>[] = [];
+for (const device of devices) {
+  let pack;
+  try {
+    pack = await loadPack(packDir, { device, logger });
+  } catch (e) {
+    results.push({ device, error: e instanceof Error ? e.message : String(e) });
+    continue;
+  }
+  const rng = createRng(1);
+  let timings: SeriesTimings | undefined;
+  let windows = 0;
+  let tiles = 0;
+  let firstFrameMs = 0;
+  const t0 = performance.now();
+  for await (const ev of restoreSeries(
+    pack,
+    { kind: 'ct', count: slices, height: size, width: size, frame: async (i) => frames[i] },
+    {
+      noise: (n) => Float32Array.from({ length: n }, () => rng.normal()),
+      steps,
+      degradation: 'low-dose CT noise',
+      header: { modality: 'CT', samplesPerPixel: 1, acquisition: {} },
+    },
+  )) {
+    if (ev.type === 'frame' && ev.done === 1) firstFrameMs = performance.now() - t0;
+    if (ev.type === 'done') {
+      timings = ev.timings;
+      windows = ev.windows;
+      tiles = ev.tilesPerFrame;
+    }
+  }
+  const t = timings as SeriesTimings;
+  results.push({
+    device: pack.device,
+    pack: `${pack.index.name} ${pack.index.version}`,
+    slices,
+    size,
+    steps,
+    windows,
+    tilesPerFrame: tiles,
+    tileWindows: windows * tiles,
+    msPerTileWindow: +(t.total / (windows * tiles)).toFixed(1),
+    firstFrameMs: Math.round(firstFrameMs),
+    stagesMs: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)])),
+    slicesPerSecond: +(slices / (t.total / 1000)).toFixed(4),
+  });
+  await pack.release();
+}
+process.stdout.write(
+  `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), cpu: cpus()[0]?.model, cores: availableParallelism(), results }, null, 2)}\n`,
+);
