@@ -1,24 +1,10 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { dciodvfyErrors } from '../helpers/dciodvfy.js';
+import { gsdiff } from '../helpers/gsdiffCli.js';
 import { sharedPath } from '../helpers/sharedData.js';
-
-const run = promisify(execFile);
-const CLI = join(process.cwd(), 'dist/cli/main.js');
-
-async function gsdiff(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 function sha256Dir(dir: string): string {
   const h = createHash('sha256');

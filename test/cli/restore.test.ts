@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   decodeFrame,
   encodeCtSlice,
@@ -14,20 +12,9 @@ import {
   type GrayFrame,
 } from '../../pacs-adapters/index.js';
 import { dciodvfyErrors } from '../helpers/dciodvfy.js';
+import { gsdiff } from '../helpers/gsdiffCli.js';
 
-const run = promisify(execFile);
-const CLI = join(process.cwd(), 'dist/cli/main.js');
 const PACK = join(process.cwd(), 'models/packs/tiny-test');
-
-async function gsdiff(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24, timeout: 180_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const context = (over: { seriesInstanceUid: string; studyInstanceUid: string }) => ({
   patientId: 'TEST',
