@@ -31,24 +31,5 @@ export { probeFile } from './dicom/probeFile.js';
 export type { ProbeOutcome } from './dicom/probeFile.js';
 export * from './capsule/index.js';
 export * from './local/index.js';
-export type {
-  LocalStoreOptions,
-  StagedInstance,
-  CommitResult,
-  DeleteSeriesResult,
-  ImportOutcome,
-  ImportReport,
-  InstanceAttributes,
-  InstanceEntry,
-  RecoveryReport,
-  SeriesAttributes,
-  SeriesEntry,
-  StoreOptions,
-  StoreResult,
-  StoreStats,
-  StudyAttributes,
-  StudyEntry,
-  StudyFilter,
-} from './local/index.js';
 export { encodeCtSlice, encodeEndoscopySequence, CT_IMAGE_STORAGE } from './write/syntheticInstances.js';
 export type { SyntheticSeriesContext, CtSliceSpec, EndoscopySequenceSpec } from './write/syntheticInstances.js';
