@@ -33,3 +33,15 @@ export * from './capsule/index.js';
 export * from './local/index.js';
 export { encodeCtSlice, encodeEndoscopySequence, CT_IMAGE_STORAGE } from './write/syntheticInstances.js';
 export type { SyntheticSeriesContext, CtSliceSpec, EndoscopySequenceSpec } from './write/syntheticInstances.js';
+export type {
+  PacsAdapter,
+  StudyQuery,
+  SeriesQuery,
+  StudySummary,
+  SeriesSummary,
+  InstanceRef,
+  RetrievedInstance,
+  SeriesFacts,
+  StoreReport,
+  StoreFailure,
+} from './pacs/PacsAdapter.js';
