@@ -45,3 +45,8 @@ export type {
   StoreReport,
   StoreFailure,
 } from './pacs/PacsAdapter.js';
+export { LocalStoreAdapter } from './pacs/LocalStoreAdapter.js';
+export { SeriesWatcher } from './pacs/SeriesWatcher.js';
+export type { StableSeries, WatcherOptions } from './pacs/SeriesWatcher.js';
+export { matchRule, isDerived } from './pacs/seriesRules.js';
+export type { SeriesRule } from './pacs/seriesRules.js';
