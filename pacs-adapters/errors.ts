@@ -36,6 +36,51 @@ export const PACS_ERRORS = {
   PACS_ERR_TOOL_MISSING: { status: 500, summary: 'An external program (ffmpeg, ffprobe) is not installed.' },
   PACS_ERR_STORE_NOT_FOUND: { status: 404, summary: 'No instance or series with that UID is in the local store.' },
   PACS_ERR_STORE_LOCKED: { status: 423, summary: 'The store folder is open in another process or LocalStore.' },
+  PACS_ERR_CONFIG: {
+    status: 500,
+    summary: 'A PACS connection setting is missing or invalid (URL, auth, timeout, retries, batch size).',
+  },
+  PACS_ERR_UNREACHABLE: {
+    status: 503,
+    summary: 'The PACS could not be reached (connection refused or reset, DNS or network failure).',
+  },
+  PACS_ERR_TIMEOUT: {
+    status: 504,
+    summary: 'The PACS did not answer, or stopped sending, within the configured time.',
+  },
+  PACS_ERR_AUTH: { status: 502, summary: 'The PACS refused the credentials or the access (HTTP 401 or 403).' },
+  PACS_ERR_NOT_FOUND: { status: 404, summary: 'The PACS has no study, series or instance with that UID.' },
+  PACS_ERR_HTTP: { status: 502, summary: 'The PACS answered with an HTTP status the operation does not accept.' },
+  PACS_ERR_BAD_RESPONSE: {
+    status: 502,
+    summary: 'The PACS answer has the wrong content type or is not the DICOM JSON the protocol requires.',
+  },
+  PACS_ERR_MULTIPART: {
+    status: 502,
+    summary: 'A multipart/related body from the PACS is malformed or was cut off before its closing boundary.',
+  },
+  PACS_ERR_STORE_PARTIAL: {
+    status: 502,
+    summary: 'A store to the PACS left an instance unstored or without a reported outcome (listed in the report).',
+  },
+  PACS_ERR_CLOSED: { status: 503, summary: 'The PACS adapter was closed; it sends no further requests.' },
+  PACS_ERR_DIMSE_ASSOCIATION: {
+    status: 502,
+    summary: 'The DIMSE peer rejected or aborted the association, or closed it before the operation completed.',
+  },
+  PACS_ERR_DIMSE_NEGOTIATION: {
+    status: 502,
+    summary: 'The DIMSE peer accepted no presentation context (SOP class and transfer syntax) the operation needs.',
+  },
+  PACS_ERR_DIMSE_STATUS: {
+    status: 502,
+    summary: 'The DIMSE peer answered with a failure status, or reported failed C-GET / C-MOVE sub-operations.',
+  },
+  PACS_ERR_DIMSE_TOO_MANY_MATCHES: {
+    status: 413,
+    summary: 'A C-FIND matched more results than the adapter keeps (maxFindResults); narrow the query.',
+  },
+  PACS_ERR_DIMSE_LISTEN: { status: 500, summary: 'The C-STORE SCP could not listen on its address and port.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type PacsErrorCode = keyof typeof PACS_ERRORS;

@@ -50,3 +50,4 @@ export { SeriesWatcher } from './pacs/SeriesWatcher.js';
 export type { StableSeries, WatcherOptions } from './pacs/SeriesWatcher.js';
 export { matchRule, isDerived } from './pacs/seriesRules.js';
 export type { SeriesRule } from './pacs/seriesRules.js';
+export * from './dicomweb/index.js';
