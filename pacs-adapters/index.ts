@@ -51,3 +51,4 @@ export type { StableSeries, WatcherOptions } from './pacs/SeriesWatcher.js';
 export { matchRule, isDerived } from './pacs/seriesRules.js';
 export type { SeriesRule } from './pacs/seriesRules.js';
 export * from './dicomweb/index.js';
+export * from './dimse/index.js';

@@ -1,0 +1,14 @@
+export { DimseAdapter } from './DimseAdapter.js';
+export type { EchoResult } from './cEcho.js';
+export { DIMSE_DEFAULTS } from './DimseConfig.js';
+export type { DimseConfig, DimsePeer, DimseRetrieve, DimseRetryPolicy, ResolvedDimseConfig } from './DimseConfig.js';
+export { resolveDimseConfig } from './resolveDimseConfig.js';
+export { startStoreScp } from './storeScp.js';
+export type { StoreScpOptions, RunningStoreScp } from './storeScp.js';
+export type { ReceivedInstanceInfo, StoreScpHandler, StoreScpVerdict } from './StoreScpConnection.js';
+export { STORAGE_SOP_CLASSES, SCP_TRANSFER_SYNTAXES } from './storageClasses.js';
+export { describeStatus, hexStatus, statusKind } from './status.js';
+export type { StatusKind } from './status.js';
+export { readPart10Meta, wrapPart10 } from './part10.js';
+export type { Part10Meta } from './part10.js';
+export { DIMSE_LIBRARY_VERSION } from './library.js';
