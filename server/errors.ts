@@ -1,0 +1,31 @@
+import { errorFactory, GsdiffError, type ErrorSpec } from '../common/index.js';
+
+/** Every error the server raises itself; rendered as JSON `{ code, message, details }` with its HTTP status. */
+export const SRV_ERRORS = {
+  SRV_ERR_UNAUTHORIZED: { status: 401, summary: 'The request carries no valid access token.' },
+  SRV_ERR_FORBIDDEN_ORIGIN: { status: 403, summary: 'The request origin is not in the CORS allow-list.' },
+  SRV_ERR_NOT_FOUND: { status: 404, summary: 'No such route, job, study, series or instance.' },
+  SRV_ERR_BAD_REQUEST: { status: 400, summary: 'A parameter or body field is missing or invalid.' },
+  SRV_ERR_PAYLOAD_TOO_LARGE: { status: 413, summary: 'The request body exceeds the configured limit.' },
+  SRV_ERR_UNSUPPORTED_MEDIA: { status: 415, summary: 'The request content type is not accepted here.' },
+  SRV_ERR_NOT_ACCEPTABLE: { status: 406, summary: 'No representation matches the Accept header.' },
+  SRV_ERR_CONFLICT: {
+    status: 409,
+    summary: 'The request conflicts with the current state (e.g. job already finished).',
+  },
+  SRV_ERR_CONFIG: { status: 500, summary: 'The server configuration is invalid.' },
+  SRV_ERR_INTERNAL: {
+    status: 500,
+    summary: 'An unexpected server failure; details are in the server log, not the response.',
+  },
+  SRV_ERR_UNAVAILABLE: { status: 503, summary: 'The server is shutting down or a dependency is unavailable.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ServerErrorCode = keyof typeof SRV_ERRORS;
+
+export class ServerError extends GsdiffError {
+  declare readonly code: ServerErrorCode;
+}
+
+/** @example throw serverError('SRV_ERR_NOT_FOUND', 'job 12: expected an existing job id', { job: 12 }) */
+export const serverError = errorFactory<ServerErrorCode, ServerError>(SRV_ERRORS, ServerError);

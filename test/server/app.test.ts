@@ -1,0 +1,106 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../../common/index.js';
+import { LocalStore, LocalStoreAdapter } from '../../pacs-adapters/index.js';
+import { createApp } from '../../server/app.js';
+import { memoryAuditLog } from '../../server/AuditLog.js';
+import { loadServerConfig } from '../../server/config.js';
+import type { JobRequest, JobsApi } from '../../server/http/jobRoutes.js';
+
+describe('server app: auth, CORS, limits, errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gsdiff-app-'));
+  const config = loadServerConfig({ data: dir, port: 0 }, { GSDIFF_CORS_ORIGINS: 'http://viewer.example' });
+  const audit = memoryAuditLog();
+  const submitted: JobRequest[] = [];
+  const jobs: JobsApi = {
+    submit: (spec) => (submitted.push(spec), { id: 'j1', state: 'queued', spec }),
+    get: (id) => (id === 'j1' ? { id, state: 'queued' } : undefined),
+    list: () => [{ id: 'j1' }],
+    cancel: (id) => ({ id, state: 'cancelled' }),
+  };
+  let store: LocalStore;
+  let server: Server;
+  let base: string;
+  const auth = { authorization: `Bearer ${config.token}` };
+
+  beforeAll(async () => {
+    store = await LocalStore.open(join(dir, 'store'), { logger: createLogger('silent') });
+    const app = createApp({
+      config,
+      sources: new Map([['local', new LocalStoreAdapter(store)]]),
+      jobs,
+      audit,
+      logger: createLogger('silent'),
+      version: 't',
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('generates a token on first start and keeps it', () => {
+    expect(config.tokenGenerated).toBe(true);
+    expect(config.token.length).toBeGreaterThanOrEqual(16);
+    expect(loadServerConfig({ data: dir }, {}).token).toBe(config.token);
+  });
+
+  it('answers /healthz without a token and nothing else', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    for (const path of ['/api/sources', '/api/jobs', '/api/jobs/j1', '/dicom-web/studies']) {
+      const r = await fetch(`${base}${path}`);
+      expect([path, r.status]).toEqual([path, path.startsWith('/dicom-web') ? 404 : 401]);
+    }
+    const wrong = await fetch(`${base}/api/jobs`, { headers: { authorization: 'Bearer not-the-token-at-all' } });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ code: 'SRV_ERR_UNAUTHORIZED' });
+    expect(audit.entries.some((e) => e.action === 'auth.denied')).toBe(true);
+  });
+
+  it('refuses an origin outside the CORS allow-list and allows the listed one', async () => {
+    const bad = await fetch(`${base}/healthz`, { headers: { origin: 'http://evil.example' } });
+    expect(bad.status).toBe(403);
+    const good = await fetch(`${base}/healthz`, { headers: { origin: 'http://viewer.example' } });
+    expect(good.headers.get('access-control-allow-origin')).toBe('http://viewer.example');
+  });
+
+  it('validates job requests field by field and passes good ones on', async () => {
+    const post = (body: unknown): Promise<Response> =>
+      fetch(`${base}/api/jobs`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const bad = await post({ studyInstanceUid: '../../etc', seriesInstanceUid: '1.2' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'SRV_ERR_BAD_REQUEST', details: { field: 'studyInstanceUid' } });
+    expect((await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', task: 'sharpen' })).status).toBe(400);
+    expect((await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', device: 'tpu' })).status).toBe(400);
+    const ok = await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', task: 'denoise', steps: 4 });
+    expect(ok.status).toBe(201);
+    expect(submitted[0]).toMatchObject({ sourceId: 'local', task: 'denoise', steps: 4 });
+    expect(audit.entries.find((e) => e.action === 'job.create')).toMatchObject({ seriesInstanceUid: '1.2.3' });
+    expect(JSON.stringify(audit.entries)).not.toMatch(/PatientName|PatientID/);
+  });
+
+  it('limits JSON bodies and answers unknown routes and jobs with JSON 404s', async () => {
+    const big = await fetch(`${base}/api/jobs`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ x: 'a'.repeat(2_000_000) }),
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ code: 'SRV_ERR_PAYLOAD_TOO_LARGE' });
+    expect(await (await fetch(`${base}/api/jobs/nope`, { headers: auth })).json()).toMatchObject({
+      code: 'SRV_ERR_NOT_FOUND',
+    });
+    expect((await fetch(`${base}/api/sources/other/studies`, { headers: auth })).status).toBe(404);
+  });
+});
