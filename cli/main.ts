@@ -6,6 +6,7 @@ import { demoDataCommand } from './commands/demoData.js';
 import { importCommand } from './commands/import.js';
 import { infoCommand } from './commands/info.js';
 import { restoreCommand } from './commands/restore.js';
+import { serveCommand } from './commands/serve.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../models/index.js';
 import { VERSION } from './version.js';
 
@@ -70,6 +71,28 @@ async function main(argv: string[]): Promise<number> {
         const config = loadConfig({ storeDir: opts.store });
         const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
         status = await demoDataCommand({ ...opts, storeDir: config.storeDir, logger }, process.stdout);
+      },
+    );
+  program
+    .command('serve')
+    .description('start the workstation: API, DICOMweb, job websocket and viewer on the local store')
+    .option('--port <n>', 'HTTP port (default 8470, or GSDIFF_PORT)', nonNegativeInt)
+    .option('--host <address>', 'address to listen on (default 127.0.0.1)')
+    .option('--data <dir>', 'folder for the store, job database and audit log (default .gsdiff, or GSDIFF_DATA)')
+    .option('--pack <dir>', 'model pack (default models/packs/tiny-test until the trained pack ships)')
+    .option('--device <device>', `execution provider: ${DEVICE_REQUESTS.join(' | ')}`, deviceOption)
+    .option('--no-demo', 'do not generate demo data into an empty store')
+    .action(
+      async (opts: {
+        port?: number;
+        host?: string;
+        data?: string;
+        pack?: string;
+        device?: DeviceRequest;
+        demo?: boolean;
+      }) => {
+        const config = loadConfig();
+        status = await serveCommand({ ...opts }, createLogger(config.logLevel), process.stdout);
       },
     );
   program

@@ -10,6 +10,7 @@ export { transferSyntaxInfo, supportedTransferSyntaxes } from './dicom/transferS
 export type { TransferSyntaxInfo, PixelEncoding } from './dicom/transferSyntax.js';
 export { assembleSeries } from './series/assembleSeries.js';
 export type { AssembleOptions } from './series/assembleSeries.js';
+export { frameValues } from './series/frameValues.js';
 export type {
   AssembledSeries,
   SeriesGeometry,
@@ -21,6 +22,10 @@ export type {
 } from './series/AssembledSeries.js';
 export { writeDerivedInstance } from './write/writeDerivedInstance.js';
 export type { RestoredFrames, DerivedInstance } from './write/writeDerivedInstance.js';
+export { DerivedSeriesWriter } from './write/DerivedSeriesWriter.js';
+export type { DerivedSeriesWriterOptions } from './write/DerivedSeriesWriter.js';
+export { restorationDerivation } from './write/restorationDerivation.js';
+export type { RestorationRun } from './write/restorationDerivation.js';
 export { derivedSeriesSpec, DERIVED_SUFFIX } from './write/derivedSeriesSpec.js';
 export { DERIVATION_CODES } from './write/DerivationInfo.js';
 export type { DerivationInfo, DerivedSeriesSpec, CodeItem } from './write/DerivationInfo.js';

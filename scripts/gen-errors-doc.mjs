@@ -4,6 +4,7 @@ const { PACS_ERRORS } = await import('../dist/pacs-adapters/index.js');
 const { VAL_ERRORS } = await import('../dist/validation/index.js');
 const { DEMO_ERRORS } = await import('../dist/demo/index.js');
 const { MODEL_ERRORS } = await import('../dist/models/index.js');
+const { SRV_ERRORS } = await import('../dist/server/index.js');
 const table = (reg) =>
   [
     '| code | HTTP | meaning |',
@@ -32,5 +33,9 @@ ${table(VAL_ERRORS)}
 ## demo (\`DEMO_ERR_*\`)
 
 ${table(DEMO_ERRORS)}
+
+## server (\`SRV_ERR_*\`)
+
+${table(SRV_ERRORS)}
 `;
 writeFileSync(new URL('../docs/errors.md', import.meta.url), text);

@@ -19,6 +19,16 @@ export const SRV_ERRORS = {
     summary: 'An unexpected server failure; details are in the server log, not the response.',
   },
   SRV_ERR_UNAVAILABLE: { status: 503, summary: 'The server is shutting down or a dependency is unavailable.' },
+  SRV_ERR_JOB_FAILED: { status: 500, summary: 'A job failed with an unexpected error (details in the server log).' },
+  SRV_ERR_JOB_INTERRUPTED: {
+    status: 500,
+    summary: 'A job was interrupted by a server restart more often than allowed and was given up.',
+  },
+  SRV_ERR_JOB_STORE: { status: 500, summary: 'The job database cannot be opened, migrated or written.' },
+  SRV_ERR_STORED_INSTANCE: {
+    status: 500,
+    summary: 'A stored instance could not be read, parsed or decoded to answer a DICOMweb request.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ServerErrorCode = keyof typeof SRV_ERRORS;

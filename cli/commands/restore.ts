@@ -10,9 +10,10 @@ import {
 } from '../../models/index.js';
 import {
   derivedSeriesSpec,
+  DerivedSeriesWriter,
   LocalStore,
   pacsError,
-  writeDerivedInstance,
+  restorationDerivation,
   type DerivationInfo,
   type DicomInstance,
 } from '../../pacs-adapters/index.js';
@@ -96,12 +97,15 @@ export async function restoreCommand(
   const stage = store ? await store.stageSeries() : undefined;
   const partial = o.out ? join(o.out, `.partial-${spec.seriesInstanceUid}`) : undefined;
   if (partial) await mkdir(partial, { recursive: true });
-  const pending = new Map<string, (Float32Array | Uint8Array)[]>();
+  const writer = new DerivedSeriesWriter({
+    slices,
+    kind: isRgb ? 'rgb' : 'modality',
+    spec,
+    source: (uid) => loaded.instances.get(uid) as DicomInstance,
+  });
   const bar = progress('restoring', slices.length);
   let degradation = '';
   let timings: SeriesTimings | undefined;
-  let written = 0;
-  let clipped = 0;
   try {
     const events = restoreSeries(pack, src, {
       noise: (n) => Float32Array.from({ length: n }, () => rng.normal()),
@@ -121,42 +125,22 @@ export async function restoreCommand(
     for await (const ev of events) {
       if (ev.type === 'degradation') {
         degradation = ev.estimate.phrase;
-        derivation = {
-          method: 'GSDiff grid-splicing diffusion restoration',
-          task: /blur/.test(degradation) && !/noise/.test(degradation) ? 'deblur' : 'denoise',
-          packName: pack.index.name,
-          packVersion: pack.index.version,
-          packSha256: pack.sha256,
-          parameters: {
-            degradation,
-            steps: o.steps ?? pack.index.defaults.steps,
-            strength: o.strength ?? pack.index.defaults.strength,
-            seed: o.seed,
-            grid: `${pack.index.grid.rows}x${pack.index.grid.cols}`,
-            tile: `${pack.index.tile.height}x${pack.index.tile.width}`,
-            device: pack.device,
-          },
+        derivation = restorationDerivation({
+          degradation,
+          pack: { ...pack.index, sha256: pack.sha256 },
+          device: pack.device,
+          steps: o.steps ?? pack.index.defaults.steps,
+          strength: o.strength ?? pack.index.defaults.strength,
+          seed: o.seed,
           softwareVersion: VERSION,
-        };
+        });
       } else if (ev.type === 'frame') {
         bar.tick(`slice ${ev.index + 1}`);
-        const ref = slices[ev.index];
-        const got = pending.get(ref.sopInstanceUid) ?? [];
-        got[ref.frameIndex] = ev.values;
-        pending.set(ref.sopInstanceUid, got);
-        const inst = loaded.instances.get(ref.sopInstanceUid) as DicomInstance;
-        if (got.filter(Boolean).length === inst.header.numberOfFrames) {
-          const d = writeDerivedInstance(
-            inst,
-            isRgb ? { kind: 'rgb', frames: got as Uint8Array[] } : { kind: 'modality', frames: got as Float32Array[] },
-            derivation as DerivationInfo,
-            spec,
-          );
-          clipped += d.clippedPixels;
+        const d = await writer.add(ev.index, ev.values, derivation as DerivationInfo);
+        if (d) {
+          const inst = loaded.instances.get(slices[ev.index].sopInstanceUid) as DicomInstance;
           if (stage) await stage.add(d.bytes, `gsdiff restore ${inst.file}`);
           else await writeFile(join(partial as string, `${d.sopInstanceUid}.dcm`), d.bytes);
-          pending.delete(ref.sopInstanceUid);
-          written++;
         }
       } else {
         timings = ev.timings;
@@ -179,9 +163,9 @@ export async function restoreCommand(
     seriesInstanceUid: spec.seriesInstanceUid,
     seriesDescription: spec.seriesDescription,
     destination: o.out ? join(o.out, spec.seriesInstanceUid) : o.storeDir,
-    instances: written,
+    instances: writer.written,
     images: slices.length,
-    clippedPixels: clipped,
+    clippedPixels: writer.clippedPixels,
     degradation,
     pack: { name: pack.index.name, version: pack.index.version, sha256: pack.sha256 },
     device: pack.device,
@@ -195,7 +179,7 @@ export async function restoreCommand(
     );
     out.write(`degradation: ${degradation}\n`);
     out.write(
-      `derived series ${spec.seriesInstanceUid} "${spec.seriesDescription}": ${written} instance(s) -> ${result.destination}\n`,
+      `derived series ${spec.seriesInstanceUid} "${spec.seriesDescription}": ${writer.written} instance(s) -> ${result.destination}\n`,
     );
     out.write(
       `timings (ms): ${Object.entries(result.timingsMs)

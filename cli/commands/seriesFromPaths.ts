@@ -1,9 +1,8 @@
 import { basename } from 'node:path';
 import {
   assembleSeries,
-  decodeFrame,
+  frameValues,
   importCapsuleClip,
-  modalityValues,
   parseInstance,
   PacsError,
   pacsError,
@@ -68,18 +67,5 @@ export async function seriesFromPaths(paths: readonly string[], seriesUid?: stri
 /** Frame i of the assembled series: HU for greyscale, interleaved RGB for colour. */
 export async function seriesFrame(s: LoadedSeries, i: number): Promise<Float32Array | Uint8Array> {
   const ref = s.series.slices[i];
-  const inst = s.instances.get(ref.sopInstanceUid) as DicomInstance;
-  const f = await decodeFrame(inst, ref.frameIndex);
-  if (f.kind === 'gray') return modalityValues(f, inst.header);
-  if (f.rgb instanceof Uint16Array) {
-    throw pacsError(
-      'PACS_ERR_UNSUPPORTED_PIXEL_FORMAT',
-      'BitsAllocated (0028,0100) 16 with RGB: expected 8-bit colour for restoration',
-      {
-        file: inst.file,
-        tag: '00280100',
-      },
-    );
-  }
-  return f.rgb;
+  return frameValues(s.instances.get(ref.sopInstanceUid) as DicomInstance, ref.frameIndex);
 }

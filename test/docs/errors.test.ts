@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DEMO_ERRORS } from '../../demo/index.js';
 import { MODEL_ERRORS } from '../../models/index.js';
 import { PACS_ERRORS } from '../../pacs-adapters/index.js';
+import { SRV_ERRORS } from '../../server/index.js';
 import { VAL_ERRORS } from '../../validation/index.js';
 
 /** docs/errors.md is the public list of error codes; it must match the registries exactly (code and status). */
@@ -17,6 +18,7 @@ describe('docs/errors.md', () => {
   const registries: Record<string, { status: number; summary: string }> = {
     ...PACS_ERRORS,
     ...MODEL_ERRORS,
+    ...SRV_ERRORS,
     ...VAL_ERRORS,
     ...DEMO_ERRORS,
   };

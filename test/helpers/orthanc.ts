@@ -21,6 +21,11 @@ export interface OrthancOptions {
   modalities?: Record<string, [string, string, number]>;
   /** Seconds without a new instance before Orthanc calls a series stable. */
   stableAge?: number;
+  /**
+   * Remote DICOMweb servers Orthanc's DICOMweb plugin may query and retrieve from (its `DicomWeb.Servers`), e.g.
+   * `{ ours: { Url: 'http://127.0.0.1:<port>/dicom-web/', HttpHeaders: { Authorization: 'Bearer <token>' } } }`.
+   */
+  dicomWebServers?: Record<string, { Url: string; HttpHeaders?: Record<string, string> }>;
 }
 
 export interface RunningOrthanc {
@@ -69,6 +74,7 @@ export async function startOrthanc(o: OrthancOptions = {}): Promise<RunningOrtha
       Ssl: false,
       StudiesMetadata: 'Full',
       SeriesMetadata: 'Full',
+      ...(o.dicomWebServers ? { Servers: o.dicomWebServers } : {}),
     },
     DicomModalities: o.modalities ?? {},
     StableAge: o.stableAge ?? 2,

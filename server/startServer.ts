@@ -1,0 +1,109 @@
+import { createServer, type Server } from 'node:http';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../common/index.js';
+import { DEMO_DEFAULTS, writeDemoStudy } from '../demo/index.js';
+import {
+  DicomWebAdapter,
+  DimseAdapter,
+  LocalStore,
+  LocalStoreAdapter,
+  type PacsAdapter,
+} from '../pacs-adapters/index.js';
+import { actorOf, createApp } from './app.js';
+import { fileAuditLog } from './AuditLog.js';
+import { dicomWebRouter } from './dicomweb/index.js';
+import { JobService } from './jobs/index.js';
+import type { ServerConfig } from './ServerConfig.js';
+import { attachJobStream } from './ws/index.js';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly server: Server;
+  readonly jobs: JobService;
+  readonly store: LocalStore;
+  /** Resolves when demo data generation (if any) has finished. */
+  readonly demoReady: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts everything on one port: the API, DICOMweb over the local store, the job websocket and, when configured, the
+ * watcher. Demo data is generated in the background when the store is empty, so the server answers at once.
+ * Shutdown order: stop accepting, close websockets, stop jobs (running ones are recovered at the next start), close
+ * the store and the PACS connections.
+ */
+export async function startServer(
+  config: ServerConfig,
+  o: { logger: Logger; version: string },
+): Promise<RunningServer> {
+  const log = o.logger;
+  const store = await LocalStore.open(join(config.dataDir, 'store'), { logger: log });
+  const audit = fileAuditLog(join(config.dataDir, 'audit.log'));
+  const sources = new Map<string, PacsAdapter>([['local', new LocalStoreAdapter(store)]]);
+  for (const s of config.sources) {
+    sources.set(
+      s.id,
+      s.kind === 'dicomweb'
+        ? new DicomWebAdapter({ baseUrl: s.baseUrl, auth: s.auth ?? { kind: 'none' }, logger: log })
+        : new DimseAdapter({ callingAet: s.callingAet, peer: s.peer, logger: log }),
+    );
+  }
+  const jobs = await JobService.open({
+    dataDir: config.dataDir,
+    store,
+    sources,
+    packDir: config.packDir,
+    device: config.device,
+    cpuConcurrency: config.cpuConcurrency,
+    logger: log,
+    audit,
+    softwareVersion: o.version,
+  });
+  const app = createApp({
+    config,
+    sources,
+    jobs,
+    audit,
+    logger: log,
+    version: o.version,
+    dicomWeb: dicomWebRouter(store, { audit, logger: log, maxBodyBytes: config.maxBodyBytes, actorOf }),
+  });
+  const server = createServer(app);
+  const stream = attachJobStream(server, { jobs, token: config.token, audit, logger: log });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+  const watch = config.watch ? jobs.startWatching({ ...config.watch }) : undefined;
+  const demoReady =
+    config.demoWhenEmpty && store.stats().instances === 0
+      ? writeDemoStudy(store, {
+          ...DEMO_DEFAULTS,
+          workers: Math.min(2, availableParallelism()),
+          softwareVersion: o.version,
+        }).then(
+          (r) => log.info({ series: r.series.length }, 'demo data ready'),
+          (e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, 'demo data failed'),
+        )
+      : Promise.resolve();
+  return {
+    url,
+    server,
+    jobs,
+    store,
+    demoReady,
+    close: async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      await stream.close();
+      await watch?.stop();
+      await jobs.close();
+      await demoReady;
+      await Promise.all([...sources.values()].map((s) => s.close()));
+      await store.close();
+    },
+  };
+}
