@@ -79,6 +79,7 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
   const watch = config.watch ? jobs.startWatching({ ...config.watch }) : undefined;
+  let closing = false;
   const demoReady =
     config.demoWhenEmpty && store.stats().instances === 0
       ? writeDemoStudy(store, {
@@ -87,7 +88,10 @@ export async function startServer(
           softwareVersion: o.version,
         }).then(
           (r) => log.info({ series: r.series.length }, 'demo data ready'),
-          (e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, 'demo data failed'),
+          (e: unknown) =>
+            closing
+              ? log.info('demo data generation interrupted by shutdown; nothing was published, it restarts next time')
+              : log.error({ err: e instanceof Error ? e.message : String(e) }, 'demo data failed'),
         )
       : Promise.resolve();
   return {
@@ -97,11 +101,12 @@ export async function startServer(
     store,
     demoReady,
     close: async () => {
+      closing = true;
       await new Promise<void>((r) => server.close(() => r()));
       await stream.close();
       await watch?.stop();
       await jobs.close();
-      await demoReady;
+      // Demo series are staged and published whole: closing the store under the generator loses nothing.
       await Promise.all([...sources.values()].map((s) => s.close()));
       await store.close();
     },
