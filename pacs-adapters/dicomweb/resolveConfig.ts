@@ -1,10 +1,12 @@
-import { pacsError } from '../errors.js';
 import {
   DICOMWEB_DEFAULTS,
   type DicomWebAuth,
   type DicomWebConfig,
   type ResolvedDicomWebConfig,
 } from './DicomWebConfig.js';
+import { configChecks } from '../net/configChecks.js';
+
+const { positiveInt, nonNegativeInt, configError } = configChecks('DicomWebAdapter config');
 
 /**
  * Validates a DICOMweb configuration once, fills defaults and freezes it. Secrets never appear in the messages.
@@ -70,22 +72,4 @@ function checkAuth(auth: DicomWebAuth): DicomWebAuth {
         `is ${JSON.stringify((auth as { kind: unknown }).kind)}: expected "none", "basic" or "bearer"`,
       );
   }
-}
-
-function positiveInt(field: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw configError(field, `is ${String(value)}: expected an integer >= 1`);
-  }
-  return value;
-}
-
-function nonNegativeInt(field: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw configError(field, `is ${String(value)}: expected an integer >= 0`);
-  }
-  return value;
-}
-
-function configError(field: string, what: string) {
-  return pacsError('PACS_ERR_CONFIG', `DicomWebAdapter config: ${field} ${what}`, { field });
 }

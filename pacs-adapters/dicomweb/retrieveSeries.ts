@@ -1,6 +1,6 @@
 import { PacsError, pacsError } from '../errors.js';
 import type { RetrievedInstance } from '../pacs/PacsAdapter.js';
-import { backoffDelay, sleep } from './backoff.js';
+import { backoffDelay, sleep } from '../net/backoff.js';
 import type { HttpContext } from './HttpContext.js';
 import { openRequest, type OpenResponse } from './openRequest.js';
 import { uid } from './qidoQuery.js';

@@ -1,5 +1,5 @@
 import { PacsError } from '../errors.js';
-import { backoffDelay, sleep } from './backoff.js';
+import { backoffDelay, sleep } from '../net/backoff.js';
 import type { HttpContext } from './HttpContext.js';
 import { isRetriable, withAttempts } from './statusError.js';
 

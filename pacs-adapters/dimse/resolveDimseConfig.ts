@@ -1,4 +1,3 @@
-import { pacsError } from '../errors.js';
 import {
   DIMSE_DEFAULTS,
   type DimseConfig,
@@ -6,6 +5,9 @@ import {
   type DimseRetrieve,
   type ResolvedDimseConfig,
 } from './DimseConfig.js';
+import { configChecks } from '../net/configChecks.js';
+
+const { positiveInt, nonNegativeInt, configError } = configChecks('dimse config');
 
 /** PDU lengths: PS3.8 9.3.1 allows any; the library sends at most 4 MiB, and below 4 KiB nothing useful fits. */
 const MIN_PDU = 4096;
@@ -113,22 +115,4 @@ function checkPdu(value: number): number {
     throw configError('maxPduLength', `is ${String(value)}: expected an integer ${MIN_PDU}-${MAX_PDU}`);
   }
   return value;
-}
-
-function positiveInt(field: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw configError(field, `is ${String(value)}: expected an integer >= 1`);
-  }
-  return value;
-}
-
-function nonNegativeInt(field: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw configError(field, `is ${String(value)}: expected an integer >= 0`);
-  }
-  return value;
-}
-
-function configError(field: string, what: string) {
-  return pacsError('PACS_ERR_CONFIG', `dimse config: ${field} ${what}`, { field });
 }

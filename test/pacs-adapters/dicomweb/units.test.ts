@@ -1,6 +1,6 @@
 import { parseMultipart } from '@remix-run/multipart-parser';
 import { PacsError } from '../../../pacs-adapters/index.js';
-import { backoffDelay } from '../../../pacs-adapters/dicomweb/backoff.js';
+import { backoffDelay } from '../../../pacs-adapters/net/backoff.js';
 import { describeStatus, statusHex } from '../../../pacs-adapters/dicomweb/dicomStatus.js';
 import { asDatasetArray, type DicomJsonDataset } from '../../../pacs-adapters/dicomweb/dicomJson.js';
 import { DicomWebAdapter, redactUrl } from '../../../pacs-adapters/dicomweb/index.js';

@@ -13,7 +13,7 @@ import {
 } from '../../../pacs-adapters/dimse/index.js';
 import { AsyncQueue } from '../../../pacs-adapters/dimse/AsyncQueue.js';
 import { explicitToImplicit } from '../../../pacs-adapters/dimse/implicitVr.js';
-import { backoffDelay } from '../../../pacs-adapters/dimse/retry.js';
+import { backoffDelay } from '../../../pacs-adapters/net/backoff.js';
 import { chooseTransferSyntax } from '../../../pacs-adapters/dimse/storageClasses.js';
 import { studyIdentifier } from '../../../pacs-adapters/dimse/queries.js';
 import { toSeriesFacts } from '../../../pacs-adapters/dimse/toSummaries.js';

@@ -1,4 +1,8 @@
-import type { RetryPolicy } from './DicomWebConfig.js';
+/** The timing part of a retry policy, shared by the DICOMweb and DIMSE adapters. */
+export interface BackoffTiming {
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
 
 /**
  * Delay before retry number `retry` (1 = the first retry): exponential, capped, with "equal jitter" — half the
@@ -8,7 +12,7 @@ import type { RetryPolicy } from './DicomWebConfig.js';
  * @param policy - base and maximum delay
  * @param random - a number in [0, 1) (passed in so tests are deterministic)
  */
-export function backoffDelay(retry: number, policy: RetryPolicy, random: number = Math.random()): number {
+export function backoffDelay(retry: number, policy: BackoffTiming, random: number = Math.random()): number {
   const nominal = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
   return Math.round(nominal / 2 + (nominal / 2) * random);
 }
