@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // The viewer runs in the browser (viewer/tsconfig.json has the DOM lib).
+    files: ['viewer/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // CommonJS entry points Jest loads with require (custom test environment).
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },

@@ -5,6 +5,6 @@ cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
 # dcmtk: DICOM peers and dumps; dicom3tools: dciodvfy conformance checks; ffmpeg: capsule video import;
 # orthanc + orthanc-dicomweb: the real PACS the integration tests start on 127.0.0.1 (its service is not used).
-ensure_debian_packages dcmtk dicom3tools ffmpeg orthanc orthanc-dicomweb
+ensure_debian_packages dcmtk dicom3tools ffmpeg orthanc orthanc-dicomweb chromium
 ensure_node_modules
 npm test

@@ -34,18 +34,27 @@ export function createApp(d: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   const allowed = new Set(d.config.corsOrigins);
+  // The server's own origin is always allowed: browsers send Origin on same-origin module scripts and POSTs, so the
+  // viewer served here must not need listing; other origins need the allow-list.
   app.use(
-    cors({
-      origin: (origin, cb) =>
-        !origin || allowed.has(origin)
-          ? cb(null, true)
-          : cb(
-              serverError('SRV_ERR_FORBIDDEN_ORIGIN', `origin ${origin}: expected one of the configured CORS origins`, {
-                field: 'Origin',
-              }),
-            ),
-      allowedHeaders: ['authorization', 'content-type', 'accept'],
-      maxAge: 600,
+    cors((req, cb) => {
+      const origin = req.headers.origin;
+      const own = `${(req as Request).protocol}://${req.headers.host ?? ''}`;
+      if (!origin || origin === own || allowed.has(origin)) {
+        cb(null, {
+          origin: origin ? true : false,
+          allowedHeaders: ['authorization', 'content-type', 'accept'],
+          maxAge: 600,
+        });
+      } else {
+        cb(
+          serverError(
+            'SRV_ERR_FORBIDDEN_ORIGIN',
+            `origin ${origin}: expected this server's own origin or one of the configured CORS origins`,
+            { field: 'Origin' },
+          ),
+        );
+      }
     }),
   );
   app.get('/healthz', (_req, res) => {

@@ -67,6 +67,8 @@ describe('server app: auth, CORS, limits, errors', () => {
   it('refuses an origin outside the CORS allow-list and allows the listed one', async () => {
     const bad = await fetch(`${base}/healthz`, { headers: { origin: 'http://evil.example' } });
     expect(bad.status).toBe(403);
+    const own = await fetch(`${base}/healthz`, { headers: { origin: base } });
+    expect(own.status).toBe(200);
     const good = await fetch(`${base}/healthz`, { headers: { origin: 'http://viewer.example' } });
     expect(good.headers.get('access-control-allow-origin')).toBe('http://viewer.example');
   });

@@ -1,0 +1,403 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createLogger } from '../../common/index.js';
+import { ctPhantomSlice } from '../../demo/index.js';
+import { encodeCtSlice, newUid } from '../../pacs-adapters/index.js';
+import { loadServerConfig, startServer, type RunningServer } from '../../server/index.js';
+import { CHROMIUM, ensureViewerBuilt, freePort, haveChromium, launchChromium } from './browser.js';
+
+/** What `window.__gsdiff` answers (viewer/src/testHook.ts; the viewer is a separate TypeScript project). */
+interface PaneState {
+  readonly images: number;
+  readonly currentImageIdIndex: number;
+  readonly targetImageIdIndex: number;
+  readonly imageId?: string;
+  readonly voiRange?: { readonly lower: number; readonly upper: number };
+  readonly colormap?: string;
+  readonly zoom: number;
+  readonly pan: readonly [number, number];
+}
+interface HookState {
+  readonly panes: { readonly original: PaneState; readonly restored: PaneState };
+  readonly review: {
+    readonly source: string;
+    readonly mode: string;
+    readonly jobId?: string;
+    readonly derivedSeries?: string;
+  };
+  readonly sync: { readonly slice: boolean; readonly voi: boolean; readonly camera: boolean };
+  readonly framesReceived: number;
+  readonly pendingSlice?: number;
+  readonly job?: { readonly id: string; readonly state: string; readonly done: number; readonly total: number };
+}
+interface HookEvent {
+  readonly t: number;
+  readonly event: string;
+  readonly scheme?: string;
+  readonly nonBlank?: number;
+  readonly distinct?: number;
+  readonly index?: number;
+  readonly framesReceived?: number;
+  readonly slice?: number | null;
+}
+interface CanvasStats {
+  readonly width: number;
+  readonly height: number;
+  readonly nonBlank: number;
+  readonly distinct: number;
+}
+interface Hook {
+  readonly ready: true;
+  state(): HookState;
+  readonly events: HookEvent[];
+  canvasStats(pane: 'original' | 'restored'): CanvasStats;
+}
+type HookWindow = {
+  __gsdiff?: Hook;
+  sessionStorage: { getItem(k: string): string | null };
+  location: { hash: string };
+};
+
+const ARTIFACTS = join(process.cwd(), 'test', 'artifacts', 'viewer');
+const TOKEN = 'viewer-e2e-token-0123456789';
+const SLICES = 12;
+const SIZE = 64;
+
+const state = (page: Page): Promise<HookState> =>
+  page.evaluate(() => (globalThis as unknown as HookWindow).__gsdiff!.state());
+const events = (page: Page): Promise<HookEvent[]> =>
+  page.evaluate(() => [...(globalThis as unknown as HookWindow).__gsdiff!.events]);
+const stats = (page: Page, pane: 'original' | 'restored'): Promise<CanvasStats> =>
+  page.evaluate((p) => (globalThis as unknown as HookWindow).__gsdiff!.canvasStats(p), pane);
+
+/** Polls `probe` until it returns a value (not undefined / false), or fails with the last state seen. */
+async function until<T>(
+  page: Page,
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  ms = 30_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) {
+      throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(await state(page).catch(() => null))}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const describeIfChromium = haveChromium() ? describe : describe.skip;
+if (!haveChromium()) {
+  console.warn(`test/viewer: ${CHROMIUM} is missing: the viewer e2e tests are skipped (apt-get install chromium)`);
+}
+
+/**
+ * The viewer end to end: a real server (temp store, tiny pack, CPU) with a synthetic 12-slice CT phantom, the built
+ * viewer it serves, Debian's Chromium through playwright-core (WebGL via SwiftShader). One browser session walks the
+ * workflow: token from the address, series pick, job launch, progressive frames, derived series, sync, presets, modes.
+ */
+describeIfChromium('viewer (Chromium, real server)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gsdiff-viewer-'));
+  const study = newUid();
+  const series = newUid();
+  let running: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    ensureViewerBuilt();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    // Browsers send an Origin header on same-origin module-script and POST requests, and the server's CORS check
+    // refuses every origin outside GSDIFF_CORS_ORIGINS, its own included: so the test lists the server's own origin.
+    const port = await freePort();
+    const config = loadServerConfig(
+      { data: dir, port, demo: false, device: 'cpu' },
+      { GSDIFF_TOKEN: TOKEN, GSDIFF_CORS_ORIGINS: `http://127.0.0.1:${port}` },
+    );
+    if (!config.viewerDir) throw new Error('viewer e2e: expected viewer/dist to be served, got no viewerDir');
+    running = await startServer(config, { logger: createLogger('silent'), version: 'test' });
+    const ctx = {
+      patientId: 'VIEWER-E2E',
+      patientName: 'VIEWER^E2E',
+      studyInstanceUid: study,
+      studyId: 'V1',
+      studyDescription: 'viewer e2e phantom',
+      seriesInstanceUid: series,
+      seriesNumber: 1,
+      seriesDescription: 'low dose phantom',
+      frameOfReferenceUid: newUid(),
+      provenance: 'SYNTHETIC',
+      softwareVersion: 'test',
+      createdAt: new Date(),
+    };
+    let seed = 12345;
+    const noise = (): number => {
+      // Deterministic uniform noise (LCG), about ±40 HU: a low-dose look.
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return (seed / 2147483648 - 0.5) * 80;
+    };
+    for (let z = 0; z < SLICES; z++) {
+      const hu = ctPhantomSlice(z, SLICES, SIZE).map((v) => v + noise());
+      await running.store.storeInstance(
+        encodeCtSlice(ctx, {
+          sopInstanceUid: newUid(),
+          instanceNumber: z + 1,
+          rows: SIZE,
+          columns: SIZE,
+          hu,
+          position: [0, 0, z * 20],
+          pixelSpacing: [5.6, 5.6],
+          sliceThickness: 20,
+          acquisition: { ctdiVol: 1.5 },
+        }),
+        'test',
+      );
+    }
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    if (consoleErrors.length) console.log(`browser console errors:\n${consoleErrors.join('\n')}`);
+  });
+
+  it('asks for the token when none is carried, and refuses a wrong one', async () => {
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    try {
+      await other.goto(`${running.url}/`);
+      await other.waitForFunction(() => (globalThis as unknown as HookWindow).__gsdiff?.ready === true);
+      expect(await other.textContent('#status')).toContain('Enter the access token');
+      await other.fill('#token-input', 'not-the-token-0123456789');
+      await other.click('#token-save');
+      await other.locator('#status', { hasText: 'SRV_ERR_UNAUTHORIZED' }).waitFor({ timeout: 10_000 });
+      await other.fill('#token-input', TOKEN);
+      await other.click('#token-save');
+      await other.locator(`#study-list li[data-study="${study}"]`).waitFor({ timeout: 10_000 });
+      expect(
+        await other.evaluate(() => (globalThis as unknown as HookWindow).sessionStorage.getItem('gsdiff.token')),
+      ).toBe(TOKEN);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('takes the token from the address, lists the study and shows the picked series in the original pane', async () => {
+    await page.goto(`${running.url}/#token=${TOKEN}`);
+    await page.waitForFunction(() => (globalThis as unknown as HookWindow).__gsdiff?.ready === true);
+    const stored = await page.evaluate(() => {
+      const w = globalThis as unknown as HookWindow;
+      return { token: w.sessionStorage.getItem('gsdiff.token'), hash: w.location.hash };
+    });
+    expect(stored).toEqual({ token: TOKEN, hash: '' });
+    await page.click(`#study-list li[data-study="${study}"]`);
+    await page.click(`#series-list li[data-series="${series}"]`);
+    const original = await until(page, 'the original series', async () => {
+      const s = (await state(page)).panes.original;
+      return s.images === SLICES && s.imageId?.startsWith('wadors:') && (await stats(page, 'original')).nonBlank > 0
+        ? s
+        : undefined;
+    });
+    expect(original.currentImageIdIndex).toBe(SLICES / 2);
+    expect(await page.isVisible('#restored-empty')).toBe(true);
+    const canvas = await stats(page, 'original');
+    expect(canvas.distinct).toBeGreaterThan(10);
+    expect(await page.textContent('#derived-label')).toContain('DERIVED — restored by GSDiff, review aid');
+  });
+
+  it('launches a job and shows its frames progressively, then the stored derived series', async () => {
+    // Look at the first slice: its frame is restored first, so it shows while the job still runs.
+    const box = (await page.locator('#vp-original').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < SLICES && (await state(page)).panes.original.currentImageIdIndex > 0; i++) {
+      await page.mouse.wheel(0, -120);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await until(page, 'the first slice', async () => (await state(page)).panes.original.currentImageIdIndex === 0);
+    await page.selectOption('#job-task', 'denoise');
+    await page.fill('#job-steps', '1');
+    const t0 = Date.now();
+    await page.click('#job-submit');
+    const streamed = await until(page, 'a streamed frame rendered in the restored pane', async () =>
+      (await events(page)).find(
+        (e) => e.event === 'restored-rendered' && e.scheme === 'gsdiff-stream' && e.nonBlank! > 0,
+      ),
+    );
+    const firstFrameMs = Date.now() - t0;
+    expect(streamed.index).toBe(0);
+    expect(streamed.framesReceived).toBeLessThan(SLICES);
+    expect(streamed.nonBlank).toBeGreaterThan(0);
+    expect(streamed.distinct).toBeGreaterThan(10);
+    await page.screenshot({ path: join(ARTIFACTS, '1-streaming.png') });
+    const derived = await until(
+      page,
+      'the derived series',
+      async () => {
+        const s = await state(page);
+        return s.review.source === 'derived' && s.panes.restored.imageId?.startsWith('wadors:') ? s : undefined;
+      },
+      60_000,
+    );
+    const log = await events(page);
+    const shown = log.find((e) => e.event === 'derived-shown');
+    const frames = log.filter((e) => e.event === 'frame');
+    expect(frames.map((e) => e.index)).toEqual(Array.from({ length: SLICES }, (_, i) => i));
+    // The first frame was on screen before the job had sent all frames, and before the derived series replaced it.
+    const end = log.find((e) => e.event === 'job-end');
+    // Until frame 0 arrived, the restored pane was covered as "waiting" for slice 1, then uncovered.
+    const pending = log.filter((e) => e.event === 'pending');
+    expect(pending[0]).toMatchObject({ slice: 0 });
+    expect(pending[0].t).toBeLessThanOrEqual(streamed.t);
+    expect(pending.at(-1)).toMatchObject({ slice: null });
+    expect(derived.pendingSlice).toBeUndefined();
+    expect(await page.isVisible('#restored-pending')).toBe(false);
+    expect(streamed.t).toBeLessThan(end!.t);
+    expect(streamed.t).toBeLessThan(shown!.t);
+    console.log(
+      `viewer e2e: first streamed frame on screen with ${streamed.framesReceived}/${SLICES} frames received, ` +
+        `${firstFrameMs} ms after submit; job end +${end!.t - streamed.t} ms later; derived shown +${shown!.t - streamed.t} ms`,
+    );
+    expect(derived.framesReceived).toBe(SLICES);
+    expect(derived.panes.restored.images).toBe(SLICES);
+    expect(derived.panes.restored.currentImageIdIndex).toBe(derived.panes.original.currentImageIdIndex);
+    expect(derived.job?.state).toBe('done');
+    const [left, right] = [await stats(page, 'original'), await stats(page, 'restored')];
+    expect(left.nonBlank).toBeGreaterThan(left.width * left.height * 0.05);
+    expect(right.nonBlank).toBeGreaterThan(right.width * right.height * 0.05);
+    expect(right.distinct).toBeGreaterThan(10);
+    await page.screenshot({ path: join(ARTIFACTS, '2-derived.png') });
+  });
+
+  it('synchronises slice, window and zoom between the panes, and each sync can be switched off', async () => {
+    const box = (await page.locator('#vp-original').boundingBox())!;
+    const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await page.mouse.move(centre.x, centre.y);
+    const before = (await state(page)).panes.original.currentImageIdIndex;
+    await page.mouse.wheel(0, 120);
+    const scrolled = await until(page, 'a scroll on the original pane', async () => {
+      const s = await state(page);
+      return s.panes.original.currentImageIdIndex !== before &&
+        s.panes.restored.currentImageIdIndex === s.panes.original.currentImageIdIndex
+        ? s
+        : undefined;
+    });
+    expect(scrolled.panes.restored.currentImageIdIndex).toBe(scrolled.panes.original.currentImageIdIndex);
+
+    // Preset: both panes get the lung window.
+    await page.click('#presets button[data-preset="lung"]');
+    let s = await state(page);
+    expect(s.panes.original.voiRange).toEqual({ lower: -1350, upper: 150 });
+    expect(s.panes.restored.voiRange).toEqual({ lower: -1350, upper: 150 });
+
+    // Window/level drag on the original: the restored pane follows.
+    await page.mouse.move(centre.x, centre.y);
+    await page.mouse.down();
+    await page.mouse.move(centre.x + 60, centre.y + 40, { steps: 5 });
+    await page.mouse.up();
+    s = await until(page, 'a window/level drag', async () => {
+      const t = await state(page);
+      return t.panes.original.voiRange?.lower !== -1350 ? t : undefined;
+    });
+    expect(s.panes.restored.voiRange!.lower).toBeCloseTo(s.panes.original.voiRange!.lower, 3);
+    expect(s.panes.restored.voiRange!.upper).toBeCloseTo(s.panes.original.voiRange!.upper, 3);
+
+    // Zoom (right-button drag) on the original: the restored pane follows.
+    await page.mouse.move(centre.x, centre.y);
+    await page.mouse.down({ button: 'right' });
+    await page.mouse.move(centre.x, centre.y - 80, { steps: 5 });
+    await page.mouse.up({ button: 'right' });
+    s = await until(page, 'a zoom drag', async () => {
+      const t = await state(page);
+      return Math.abs(t.panes.original.zoom - 1) > 0.05 ? t : undefined;
+    });
+    expect(s.panes.restored.zoom).toBeCloseTo(s.panes.original.zoom, 4);
+
+    // Slice sync off: scrolling the original leaves the restored pane where it was.
+    await page.click('#sync-slice');
+    expect((await state(page)).sync.slice).toBe(false);
+    const held = (await state(page)).panes.restored.currentImageIdIndex;
+    await page.mouse.move(centre.x, centre.y);
+    await page.mouse.wheel(0, 120);
+    await until(page, 'an unsynchronised scroll', async () => {
+      const t = await state(page);
+      return t.panes.original.currentImageIdIndex !== held ? t : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await state(page)).panes.restored.currentImageIdIndex).toBe(held);
+
+    // VOI sync off: a preset still sets both (an explicit choice), a drag only the original.
+    await page.click('#sync-voi');
+    await page.click('#presets button[data-preset="mediastinum"]');
+    await page.mouse.move(centre.x, centre.y);
+    await page.mouse.down();
+    await page.mouse.move(centre.x - 50, centre.y + 30, { steps: 5 });
+    await page.mouse.up();
+    s = await until(page, 'a window drag without sync', async () => {
+      const t = await state(page);
+      return t.panes.original.voiRange?.lower !== -125 ? t : undefined;
+    });
+    expect(s.panes.restored.voiRange).toEqual({ lower: -125, upper: 225 });
+
+    // Switching slice and VOI sync back on aligns the restored pane at once.
+    await page.click('#sync-slice');
+    await page.click('#sync-voi');
+    s = await until(page, 'realignment', async () => {
+      const t = await state(page);
+      return t.panes.restored.currentImageIdIndex === t.panes.original.currentImageIdIndex &&
+        t.panes.restored.voiRange?.lower === t.panes.original.voiRange?.lower
+        ? t
+        : undefined;
+    });
+    expect(s.sync).toEqual({ slice: true, voi: true, camera: true });
+    await page.screenshot({ path: join(ARTIFACTS, '3-synced.png') });
+  });
+
+  it('shows restored − original colour-mapped in difference mode, and back', async () => {
+    await page.selectOption('#mode', 'difference');
+    const s = await until(page, 'the difference images', async () => {
+      const t = await state(page);
+      return t.panes.restored.imageId?.startsWith('gsdiff-diff:') && t.review.mode === 'difference' ? t : undefined;
+    });
+    expect(s.panes.restored.voiRange).toEqual({ lower: -100, upper: 100 });
+    expect(s.panes.restored.colormap).toBe('Cool to Warm');
+    expect(await page.isVisible('#diff-scale')).toBe(true);
+    expect(await page.textContent('#derived-label')).toContain('DIFFERENCE');
+    const diff = await until(page, 'a rendered difference', async () => {
+      const c = await stats(page, 'restored');
+      return c.distinct > 10 ? c : undefined;
+    });
+    expect(diff.nonBlank).toBeGreaterThan(diff.width * diff.height * 0.05);
+    await page.screenshot({ path: join(ARTIFACTS, '4-difference.png') });
+
+    await page.selectOption('#mode', 'restored');
+    const back = await until(page, 'the restored images again', async () => {
+      const t = await state(page);
+      return t.panes.restored.imageId?.startsWith('wadors:') ? t : undefined;
+    });
+    expect(back.panes.restored.voiRange).toEqual(back.panes.original.voiRange);
+    expect(await page.isVisible('#diff-scale')).toBe(false);
+  });
+
+  it('lists the job as done in the job list', async () => {
+    const row = page.locator('#job-list li[data-state="done"]');
+    await row.first().waitFor({ timeout: 10_000 });
+    expect(await row.count()).toBe(1);
+    expect(await row.first().locator('.meta').textContent()).toContain(`${SLICES}/${SLICES}`);
+    expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  });
+});

@@ -1,0 +1,159 @@
+import type { ApiClient, JobRecord, SeriesSummary } from './api.js';
+import { describeError } from './errors.js';
+import type { StreamedFrame } from './frameMessage.js';
+import type { JobLaunch } from './jobPanel.js';
+import { JobStream, type JobEnd } from './jobStream.js';
+import type { Review } from './review.js';
+import { loadSeriesStack } from './seriesStack.js';
+import type { StreamImages } from './streamImages.js';
+
+/** What the app reports to the page (status line) and the test hook. */
+export interface AppEvents {
+  status(text: string, kind?: 'info' | 'error'): void;
+  frame(jobId: string, frame: StreamedFrame, imageId: string): void;
+  jobChanged(job: JobRecord | undefined): void;
+  restoredEmpty(empty: boolean): void;
+  record(event: string, detail?: Record<string, unknown>): void;
+}
+
+/**
+ * The review workflow: open a series in the original pane, launch a job on it, follow the job's websocket (frames
+ * go to the restored pane as they arrive), then swap in the stored derived series when the job is done.
+ */
+export class App {
+  private stream?: JobStream;
+  private reviewed?: JobRecord;
+  private selected?: { readonly studyInstanceUid: string; readonly seriesInstanceUid: string };
+  private frames = 0;
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly review: Review,
+    private readonly streams: StreamImages,
+    private readonly events: AppEvents,
+  ) {}
+
+  get selection(): { readonly studyInstanceUid: string; readonly seriesInstanceUid: string } | undefined {
+    return this.selected;
+  }
+
+  get job(): JobRecord | undefined {
+    return this.reviewed;
+  }
+
+  get framesReceived(): number {
+    return this.frames;
+  }
+
+  /** Opens a series in the original pane (and stops following any job). */
+  async openSeries(series: Pick<SeriesSummary, 'studyInstanceUid' | 'seriesInstanceUid'>): Promise<void> {
+    this.closeStream();
+    this.reviewed = undefined;
+    this.events.jobChanged(undefined);
+    this.selected = { studyInstanceUid: series.studyInstanceUid, seriesInstanceUid: series.seriesInstanceUid };
+    this.events.status('Loading series…');
+    try {
+      const stack = await loadSeriesStack(this.api, series.studyInstanceUid, series.seriesInstanceUid);
+      await this.review.showOriginal(stack);
+      this.events.restoredEmpty(true);
+      this.events.record('original-shown', { series: series.seriesInstanceUid, images: stack.imageIds.length });
+      this.events.status(`${stack.imageIds.length} images`);
+    } catch (e) {
+      this.events.status(describeError(e), 'error');
+      throw e;
+    }
+  }
+
+  /** Submits a job for the selected series and follows it. */
+  async launch(launch: JobLaunch): Promise<void> {
+    const target = this.selected;
+    if (!target) throw new Error('launch: expected a selected series, got none');
+    const job = await this.api.submitJob({ ...target, task: launch.task, steps: launch.steps });
+    this.events.record('job-submitted', { job: job.id });
+    await this.openJob(job);
+  }
+
+  /** Reviews a job: its source series on the left; streamed frames or the derived series on the right. */
+  async openJob(job: JobRecord): Promise<void> {
+    const original = this.review.originalStack;
+    if (!original || original.seriesInstanceUid !== job.spec.seriesInstanceUid) {
+      await this.openSeries({
+        studyInstanceUid: job.spec.studyInstanceUid,
+        seriesInstanceUid: job.spec.seriesInstanceUid,
+      });
+    }
+    this.closeStream();
+    this.reviewed = job;
+    this.frames = 0;
+    this.events.jobChanged(job);
+    if (job.state === 'done' && job.derivedSeriesInstanceUid) {
+      await this.showDerived(job);
+      return;
+    }
+    if (job.state === 'failed' || job.state === 'cancelled') {
+      this.events.status(`Job ${job.state}${job.error ? `: ${job.error.code} ${job.error.message}` : ''}`, 'error');
+      return;
+    }
+    this.review.showStream(job.id);
+    this.events.restoredEmpty(false);
+    this.events.record('stream-shown', { job: job.id });
+    const stream = new JobStream(this.api, job.id, {
+      onJob: (j) => {
+        this.reviewed = j;
+        this.events.jobChanged(j);
+      },
+      onFrame: (frame) => {
+        if (this.stream !== stream) return;
+        const imageId = this.streams.put(job.id, frame);
+        this.frames = Math.max(this.frames, frame.header.done);
+        this.events.frame(job.id, frame, imageId);
+        this.review.frameArrived(imageId);
+      },
+      onEnd: (end, j) => void this.onEnd(stream, end, j),
+      onError: (message) => this.events.status(`Job stream: ${message}`, 'error'),
+    });
+    this.stream = stream;
+    stream.start();
+    this.events.status(`Restoring… (job ${job.id.slice(0, 8)})`);
+  }
+
+  private async onEnd(stream: JobStream, end: JobEnd, job: JobRecord): Promise<void> {
+    if (this.stream !== stream) return;
+    this.reviewed = job;
+    this.events.jobChanged(job);
+    this.events.record('job-end', { job: job.id, end, frames: this.frames });
+    if (end !== 'done' || !job.derivedSeriesInstanceUid) {
+      this.streams.fail(job.id, end);
+      this.events.status(`Job ${end}${job.error ? `: ${job.error.code} ${job.error.message}` : ''}`, 'error');
+      return;
+    }
+    await this.showDerived(job);
+  }
+
+  private async showDerived(job: JobRecord): Promise<void> {
+    const derivedUid = job.derivedSeriesInstanceUid;
+    if (!derivedUid) return;
+    try {
+      const derived = await loadSeriesStack(this.api, job.spec.studyInstanceUid, derivedUid);
+      if (this.reviewed?.id !== job.id) return;
+      await this.review.showDerived(job.id, derived);
+      this.events.restoredEmpty(false);
+      this.events.record('derived-shown', { job: job.id, series: derivedUid, images: derived.imageIds.length });
+      const originals = this.review.originalStack?.imageIds.length ?? 0;
+      this.events.status(
+        derived.imageIds.length === originals
+          ? `Done: ${derived.imageIds.length} restored images (stored derived series)`
+          : `Done, but the derived series has ${derived.imageIds.length} images for ${originals} originals: ` +
+              'slices are paired by position order and may not match',
+        derived.imageIds.length === originals ? 'info' : 'error',
+      );
+    } catch (e) {
+      this.events.status(`Derived series: ${describeError(e)}`, 'error');
+    }
+  }
+
+  private closeStream(): void {
+    this.stream?.close();
+    this.stream = undefined;
+  }
+}

@@ -1,0 +1,49 @@
+/** One attribute of a DICOM JSON data set (PS3.18 F.2). */
+export interface DicomJsonAttribute {
+  readonly vr: string;
+  readonly Value?: readonly unknown[];
+  readonly BulkDataURI?: string;
+  readonly InlineBinary?: string;
+}
+
+/** A DICOM JSON data set: attributes keyed by 8-digit hex tag. */
+export type DicomJsonDataset = Record<string, DicomJsonAttribute>;
+
+/** DICOM tags the viewer reads, by keyword. */
+export const TAG = Object.freeze({
+  SOPInstanceUID: '00080018',
+  SeriesInstanceUID: '0020000E',
+  InstanceNumber: '00200013',
+  ImagePositionPatient: '00200032',
+  ImageOrientationPatient: '00200037',
+  NumberOfFrames: '00280008',
+  Rows: '00280010',
+} as const);
+
+/** The first value of an attribute as a string, or undefined. */
+export function stringValue(ds: DicomJsonDataset, tag: string): string | undefined {
+  const v = ds[tag]?.Value?.[0];
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+/** The values of an attribute as numbers (DS/IS come as numbers or numeric strings). */
+export function numberValues(ds: DicomJsonDataset, tag: string): number[] {
+  return (ds[tag]?.Value ?? []).map((v) => Number(v)).filter((n) => Number.isFinite(n));
+}
+
+/** The first value of an attribute as a number, or undefined. */
+export function numberValue(ds: DicomJsonDataset, tag: string): number | undefined {
+  return numberValues(ds, tag)[0];
+}
+
+/**
+ * Where a slice lies along its normal (ImagePositionPatient . (row x column cosines)); undefined when the geometry is
+ * missing. Sorting by it orders the original and the derived series the same way.
+ */
+export function slicePosition(ds: DicomJsonDataset): number | undefined {
+  const p = numberValues(ds, TAG.ImagePositionPatient);
+  const o = numberValues(ds, TAG.ImageOrientationPatient);
+  if (p.length !== 3 || o.length !== 6) return undefined;
+  const n = [o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]];
+  return p[0] * n[0] + p[1] * n[1] + p[2] * n[2];
+}

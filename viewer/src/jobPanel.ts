@@ -1,0 +1,107 @@
+import type { ApiClient, JobRecord, JobTask } from './api.js';
+import { h } from './dom.js';
+import { describeError } from './errors.js';
+
+export interface JobPanelElements {
+  readonly form: HTMLFormElement;
+  readonly task: HTMLSelectElement;
+  readonly steps: HTMLInputElement;
+  readonly submit: HTMLButtonElement;
+  readonly target: HTMLElement;
+  readonly message: HTMLElement;
+  readonly list: HTMLUListElement;
+}
+
+export interface JobLaunch {
+  readonly task: JobTask;
+  /** DDIM steps; undefined = the server's / pack's default. */
+  readonly steps?: number;
+}
+
+const POLL_MS = 1500;
+
+/**
+ * The job launcher (task, steps → `POST /api/jobs` through `onLaunch`) and the job list (`GET /api/jobs`, polled
+ * while the page is visible) with a progress bar per job and a Review button.
+ */
+export class JobPanel {
+  private timer: number | undefined;
+  private jobs: readonly JobRecord[] = [];
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly els: JobPanelElements,
+    private readonly onLaunch: (launch: JobLaunch) => Promise<void>,
+    private readonly onReview: (job: JobRecord) => void,
+  ) {
+    els.form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void this.launch();
+    });
+    this.setTarget(undefined);
+  }
+
+  /** The series a launch would restore (shown above the button; the button is off without one). */
+  setTarget(label: string | undefined): void {
+    this.els.target.textContent = label ?? 'Pick a series first';
+    this.els.submit.disabled = label === undefined;
+  }
+
+  get list(): readonly JobRecord[] {
+    return this.jobs;
+  }
+
+  startPolling(): void {
+    const tick = async (): Promise<void> => {
+      if (document.visibilityState === 'visible') await this.refresh();
+      this.timer = window.setTimeout(() => void tick(), POLL_MS);
+    };
+    if (this.timer === undefined) void tick();
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.jobs = (await this.api.jobs()).jobs;
+    } catch (e) {
+      this.els.message.textContent = describeError(e);
+      return;
+    }
+    this.els.list.replaceChildren(...this.jobs.map((j) => this.row(j)));
+    if (this.jobs.length === 0) this.els.list.replaceChildren(h('li', { class: 'empty' }, 'No jobs yet'));
+  }
+
+  private async launch(): Promise<void> {
+    const stepsText = this.els.steps.value.trim();
+    const steps = stepsText === '' ? undefined : Number(stepsText);
+    if (steps !== undefined && !(Number.isInteger(steps) && steps >= 1 && steps <= 1000)) {
+      this.els.message.textContent = `steps: expected an integer 1..1000, got ${stepsText}`;
+      return;
+    }
+    this.els.submit.disabled = true;
+    this.els.message.textContent = 'Submitting…';
+    try {
+      await this.onLaunch({ task: this.els.task.value as JobTask, steps });
+      this.els.message.textContent = '';
+      await this.refresh();
+    } catch (e) {
+      this.els.message.textContent = describeError(e);
+    } finally {
+      this.els.submit.disabled = false;
+    }
+  }
+
+  private row(job: JobRecord): HTMLLIElement {
+    const { done, total } = job.progress;
+    const review = h('button', { type: 'button', class: 'review', 'data-job': job.id }, 'Review');
+    review.addEventListener('click', () => this.onReview(job));
+    return h(
+      'li',
+      { 'data-job': job.id, 'data-state': job.state },
+      h('span', { class: 'title' }, `${job.spec.task} · ${job.id.slice(0, 8)}`),
+      h('span', { class: `state state-${job.state}` }, job.stage && job.state === 'running' ? job.stage : job.state),
+      h('progress', { max: Math.max(1, total), value: done }),
+      h('span', { class: 'meta' }, `${done}/${total || '?'} frames${job.error ? ` · ${job.error.code}` : ''}`),
+      review,
+    );
+  }
+}

@@ -1,0 +1,92 @@
+import type { ApiClient, SeriesSummary, StudySummary } from './api.js';
+import { h } from './dom.js';
+import { describeError } from './errors.js';
+
+export interface StudyBrowserElements {
+  readonly studies: HTMLUListElement;
+  readonly series: HTMLUListElement;
+  readonly refresh: HTMLButtonElement;
+}
+
+/**
+ * The study/series browser over the local store: `GET /api/sources/local/studies`, then a study's series. Picking a
+ * series hands it to `onSeries` (the app opens it in the original pane and selects it for the launcher).
+ */
+export class StudyBrowser {
+  private selectedStudy?: string;
+  private selectedSeries?: string;
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly els: StudyBrowserElements,
+    private readonly onSeries: (series: SeriesSummary) => void,
+    private readonly onError: (message: string) => void,
+  ) {
+    els.refresh.addEventListener('click', () => void this.refresh());
+  }
+
+  async refresh(): Promise<void> {
+    let studies: StudySummary[];
+    try {
+      studies = await this.api.studies();
+    } catch (e) {
+      this.onError(describeError(e));
+      return;
+    }
+    this.els.studies.replaceChildren(
+      ...studies.map((s) => {
+        const li = h(
+          'li',
+          { 'data-study': s.studyInstanceUid, class: s.studyInstanceUid === this.selectedStudy ? 'selected' : '' },
+          h('span', { class: 'title' }, s.studyDescription || '(no description)'),
+          h(
+            'span',
+            { class: 'meta' },
+            [s.patientName, s.studyDate, s.modalities.join('/'), `${s.numberOfSeries ?? '?'} series`]
+              .filter(Boolean)
+              .join(' · '),
+          ),
+        );
+        li.addEventListener('click', () => void this.showSeries(s.studyInstanceUid));
+        return li;
+      }),
+    );
+    if (studies.length === 0) this.els.studies.replaceChildren(h('li', { class: 'empty' }, 'No studies in the store'));
+    if (this.selectedStudy) await this.showSeries(this.selectedStudy);
+  }
+
+  async showSeries(studyInstanceUid: string): Promise<void> {
+    this.selectedStudy = studyInstanceUid;
+    for (const li of this.els.studies.querySelectorAll('li')) {
+      li.classList.toggle('selected', li.dataset.study === studyInstanceUid);
+    }
+    let series: SeriesSummary[];
+    try {
+      series = await this.api.series(studyInstanceUid);
+    } catch (e) {
+      this.onError(describeError(e));
+      return;
+    }
+    series.sort((a, b) => (a.seriesNumber ?? 0) - (b.seriesNumber ?? 0));
+    this.els.series.replaceChildren(
+      ...series.map((s) => {
+        const li = h(
+          'li',
+          { 'data-series': s.seriesInstanceUid, class: s.seriesInstanceUid === this.selectedSeries ? 'selected' : '' },
+          h('span', { class: 'title' }, `${s.seriesNumber ?? ''} ${s.seriesDescription || '(no description)'}`.trim()),
+          h('span', { class: 'meta' }, `${s.modality ?? '?'} · ${s.numberOfInstances ?? '?'} images`),
+        );
+        li.addEventListener('click', () => this.pick(s));
+        return li;
+      }),
+    );
+  }
+
+  private pick(series: SeriesSummary): void {
+    this.selectedSeries = series.seriesInstanceUid;
+    for (const li of this.els.series.querySelectorAll('li')) {
+      li.classList.toggle('selected', li.dataset.series === series.seriesInstanceUid);
+    }
+    this.onSeries(series);
+  }
+}

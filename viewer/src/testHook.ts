@@ -1,0 +1,150 @@
+import { Enums } from '@cornerstonejs/core';
+import type { App } from './app.js';
+import type { PaneId, Review, ReviewStatus } from './review.js';
+import { SYNC_KINDS, type SyncKind } from './sync.js';
+
+/** A pane's viewport state, as the e2e tests read it. */
+export interface PaneState {
+  readonly images: number;
+  readonly currentImageIdIndex: number;
+  readonly targetImageIdIndex: number;
+  readonly imageId?: string;
+  readonly voiRange?: { readonly lower: number; readonly upper: number };
+  readonly colormap?: string;
+  readonly zoom: number;
+  readonly pan: readonly [number, number];
+}
+
+/** How much of a pane's canvas is not background. */
+export interface CanvasStats {
+  readonly width: number;
+  readonly height: number;
+  /** Pixels whose RGB is not black. */
+  readonly nonBlank: number;
+  /** Distinct grey/colour values (a flat image has 1). */
+  readonly distinct: number;
+}
+
+export interface HookEvent {
+  readonly t: number;
+  readonly event: string;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * `window.__gsdiff`: a read-mostly view of the review for end-to-end tests (and for debugging in the console).
+ * It exposes state, an event log and canvas statistics; it changes nothing the UI cannot change.
+ */
+export interface GsdiffTestHook {
+  readonly ready: true;
+  state(): {
+    readonly panes: Readonly<Record<PaneId, PaneState>>;
+    readonly review: ReviewStatus;
+    readonly sync: Readonly<Record<SyncKind, boolean>>;
+    readonly framesReceived: number;
+    /** The restored slice waiting for its streamed frame (the pane is covered meanwhile). */
+    readonly pendingSlice?: number;
+    readonly job?: { readonly id: string; readonly state: string; readonly done: number; readonly total: number };
+  };
+  readonly events: HookEvent[];
+  canvasStats(pane: PaneId): CanvasStats;
+}
+
+declare global {
+  interface Window {
+    __gsdiff?: GsdiffTestHook;
+  }
+}
+
+function paneState(review: Review, pane: PaneId): PaneState {
+  const vp = review.viewport(pane);
+  const props = vp.getProperties();
+  const pan = vp.getPan();
+  const colormap = props.colormap as { name?: string } | undefined;
+  return {
+    images: vp.getImageIds().length,
+    currentImageIdIndex: vp.getCurrentImageIdIndex(),
+    targetImageIdIndex: vp.getTargetImageIdIndex(),
+    imageId: vp.getCurrentImageId(),
+    voiRange: props.voiRange ? { lower: props.voiRange.lower, upper: props.voiRange.upper } : undefined,
+    colormap: colormap?.name,
+    zoom: vp.getZoom(),
+    pan: [pan[0], pan[1]],
+  };
+}
+
+/** Reads a pane's on-screen canvas back (Cornerstone copies each render onto a 2-D canvas). */
+export function canvasStats(review: Review, pane: PaneId): CanvasStats {
+  const canvas = review.element(pane).querySelector('canvas');
+  if (!canvas || canvas.width === 0 || canvas.height === 0) return { width: 0, height: 0, nonBlank: 0, distinct: 0 };
+  let ctx = canvas.getContext('2d', { willReadFrequently: true });
+  let source: HTMLCanvasElement = canvas;
+  if (!ctx) {
+    source = document.createElement('canvas');
+    source.width = canvas.width;
+    source.height = canvas.height;
+    ctx = source.getContext('2d');
+    ctx?.drawImage(canvas, 0, 0);
+  }
+  if (!ctx) return { width: canvas.width, height: canvas.height, nonBlank: 0, distinct: 0 };
+  const { data } = ctx.getImageData(0, 0, source.width, source.height);
+  let nonBlank = 0;
+  const seen = new Set<number>();
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i] | data[i + 1] | data[i + 2]) nonBlank++;
+    if (seen.size < 4096) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+  }
+  return { width: source.width, height: source.height, nonBlank, distinct: seen.size };
+}
+
+/** The review's event log (bounded): what the app did and what the restored pane rendered, with times in ms. */
+export class EventLog {
+  readonly events: HookEvent[] = [];
+  private readonly t0 = performance.now();
+
+  record(event: string, detail: Record<string, unknown> = {}): void {
+    if (this.events.length < 2000) this.events.push({ t: Math.round(performance.now() - this.t0), event, ...detail });
+  }
+}
+
+/** Installs `window.__gsdiff` and logs renders of the restored pane (with the scheme of the image shown). */
+export function installTestHook(app: App, review: Review, log: EventLog): GsdiffTestHook {
+  const record = (event: string, detail: Record<string, unknown> = {}): void => log.record(event, detail);
+  // One entry per image shown (and again once a placeholder render is followed by pixels).
+  let last = { imageId: '', painted: false };
+  review.element('restored').addEventListener(Enums.Events.IMAGE_RENDERED, () => {
+    const vp = review.viewport('restored');
+    const imageId = vp.getCurrentImageId() ?? '';
+    if (imageId === last.imageId && last.painted) return;
+    const stats = canvasStats(review, 'restored');
+    const painted = stats.nonBlank > 0;
+    if (imageId === last.imageId && !painted) return;
+    last = { imageId, painted };
+    record('restored-rendered', {
+      scheme: imageId.split(':')[0],
+      imageId,
+      index: vp.getCurrentImageIdIndex(),
+      nonBlank: stats.nonBlank,
+      distinct: stats.distinct,
+      framesReceived: app.framesReceived,
+    });
+  });
+  const hook: GsdiffTestHook = {
+    ready: true,
+    events: log.events,
+    state: () => {
+      const job = app.job;
+      return {
+        panes: { original: paneState(review, 'original'), restored: paneState(review, 'restored') },
+        review: review.current,
+        sync: Object.fromEntries(SYNC_KINDS.map((k) => [k, review.sync.isOn(k)])) as Record<SyncKind, boolean>,
+        framesReceived: app.framesReceived,
+        pendingSlice: review.pendingSlice(),
+        job: job && { id: job.id, state: job.state, done: job.progress.done, total: job.progress.total },
+      };
+    },
+    canvasStats: (pane) => canvasStats(review, pane),
+  };
+  window.__gsdiff = hook;
+  return hook;
+}
