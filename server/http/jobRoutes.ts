@@ -2,23 +2,13 @@ import { Router, type Request } from 'express';
 import type { DeviceRequest } from '../../models/index.js';
 import { DEVICE_REQUESTS } from '../../models/index.js';
 import type { AuditLog } from '../AuditLog.js';
+import type { JobSpec } from '../jobs/index.js';
 import { serverError } from '../errors.js';
 import { checkUid } from './uid.js';
 
-export interface JobRequest {
-  readonly sourceId: string;
-  readonly studyInstanceUid: string;
-  readonly seriesInstanceUid: string;
-  readonly task: 'denoise' | 'deblur' | 'auto';
-  readonly pack?: string;
-  readonly steps?: number;
-  readonly device?: DeviceRequest;
-  readonly pushBack?: boolean;
-}
-
 /** What the routes need of the job system (server/jobs implements it). */
 export interface JobsApi {
-  submit(spec: JobRequest, actor: string): unknown;
+  submit(spec: JobSpec, actor: string): unknown;
   get(id: string): unknown;
   list(filter: { state?: string; limit?: number; offset?: number }): unknown;
   cancel(id: string): unknown;
@@ -57,7 +47,7 @@ export function jobRoutes(jobs: JobsApi, audit: AuditLog, actorOf: (req: Request
         { field: 'pack' },
       );
     }
-    const spec: JobRequest = {
+    const spec: JobSpec = {
       sourceId: typeof b.source === 'string' ? b.source : 'local',
       studyInstanceUid: checkUid(b.studyInstanceUid, 'studyInstanceUid'),
       seriesInstanceUid: checkUid(b.seriesInstanceUid, 'seriesInstanceUid'),

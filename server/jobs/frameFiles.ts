@@ -1,6 +1,7 @@
 import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import path from 'node:path';
+import type { FrameHeader } from '../../common/frameWire.js';
 
 /** What every frame of one job shares, written to `frames/meta.json` before the first frame. */
 export interface FramesMeta {
@@ -16,24 +17,7 @@ export interface FramesMeta {
   readonly slices: readonly { readonly sopInstanceUid: string; readonly frameIndex: number }[];
 }
 
-/** The JSON header of a binary frame message (see server/ws/README.md). */
-export interface FrameHeader {
-  readonly type: 'frame';
-  readonly index: number;
-  readonly rows: number;
-  readonly columns: number;
-  readonly dtype: 'float32' | 'uint8';
-  readonly samplesPerPixel: number;
-  /** Frames available once this one is (index + 1: frames come in index order). */
-  readonly done: number;
-  readonly total: number;
-  readonly windowCenter?: number;
-  readonly windowWidth?: number;
-  /** The source slice this frame restores. */
-  readonly sopInstanceUid: string;
-  /** Frame of that instance (0 for single-frame instances). */
-  readonly frameIndex: number;
-}
+export type { FrameHeader } from '../../common/frameWire.js';
 
 export interface StoredFrame {
   readonly header: FrameHeader;

@@ -8,13 +8,14 @@ import { LocalStore, LocalStoreAdapter } from '../../pacs-adapters/index.js';
 import { createApp } from '../../server/app.js';
 import { memoryAuditLog } from '../../server/AuditLog.js';
 import { loadServerConfig } from '../../server/config.js';
-import type { JobRequest, JobsApi } from '../../server/http/jobRoutes.js';
+import type { JobsApi } from '../../server/http/jobRoutes.js';
+import type { JobSpec } from '../../server/jobs/index.js';
 
 describe('server app: auth, CORS, limits, errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gsdiff-app-'));
   const config = loadServerConfig({ data: dir, port: 0 }, { GSDIFF_CORS_ORIGINS: 'http://viewer.example' });
   const audit = memoryAuditLog();
-  const submitted: JobRequest[] = [];
+  const submitted: JobSpec[] = [];
   const jobs: JobsApi = {
     submit: (spec) => (submitted.push(spec), { id: 'j1', state: 'queued', spec }),
     get: (id) => (id === 'j1' ? { id, state: 'queued' } : undefined),

@@ -1,27 +1,9 @@
 import { ViewerError } from './errors.js';
 import type { DicomJsonDataset } from './dicomJson.js';
+import type { SeriesSummary, StudySummary } from '../../pacs-adapters/pacs/PacsAdapter.js';
 
-/** A study as `GET /api/sources/{id}/studies` lists it (pacs-adapters' StudySummary). */
-export interface StudySummary {
-  readonly studyInstanceUid: string;
-  readonly patientId?: string;
-  readonly patientName?: string;
-  readonly studyDate?: string;
-  readonly studyDescription?: string;
-  readonly modalities: readonly string[];
-  readonly numberOfSeries?: number;
-  readonly numberOfInstances?: number;
-}
-
-/** A series as `GET /api/sources/{id}/studies/{study}/series` lists it. */
-export interface SeriesSummary {
-  readonly studyInstanceUid: string;
-  readonly seriesInstanceUid: string;
-  readonly modality?: string;
-  readonly seriesNumber?: number;
-  readonly seriesDescription?: string;
-  readonly numberOfInstances?: number;
-}
+/** As `GET /api/sources/{id}/studies` and `…/series` list them: the adapters' summaries, one definition. */
+export type { SeriesSummary, StudySummary };
 
 export type JobTask = 'denoise' | 'deblur' | 'auto';
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

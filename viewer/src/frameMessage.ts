@@ -1,23 +1,7 @@
+import type { FrameHeader } from '../../common/frameWire.js';
 import { ViewerError } from './errors.js';
 
-/** The JSON header of a binary frame message (server/ws/frameMessage.ts, server/jobs FrameHeader). */
-export interface FrameHeader {
-  readonly type: 'frame';
-  readonly index: number;
-  readonly rows: number;
-  readonly columns: number;
-  readonly dtype: 'float32' | 'uint8';
-  readonly samplesPerPixel: number;
-  /** Frames available once this one is (index + 1). */
-  readonly done: number;
-  readonly total: number;
-  readonly windowCenter?: number;
-  readonly windowWidth?: number;
-  /** The source slice this frame restores. */
-  readonly sopInstanceUid: string;
-  /** 0-based frame of that instance. */
-  readonly frameIndex: number;
-}
+export type { FrameHeader };
 
 /** A decoded frame: HU as Float32 (CT), or interleaved RGB bytes. */
 export interface StreamedFrame {
