@@ -7,6 +7,8 @@ import { importCommand } from './commands/import.js';
 import { infoCommand } from './commands/info.js';
 import { restoreCommand } from './commands/restore.js';
 import { serveCommand } from './commands/serve.js';
+import { trainingDataCommand } from './commands/trainingData.js';
+import { evaluateCommand } from './commands/evaluate.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../models/index.js';
 import { VERSION } from './version.js';
 
@@ -71,6 +73,58 @@ async function main(argv: string[]): Promise<number> {
         const config = loadConfig({ storeDir: opts.store });
         const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
         status = await demoDataCommand({ ...opts, storeDir: config.storeDir, logger }, process.stdout);
+      },
+    );
+  program
+    .command('training-data')
+    .description(
+      'export a CT series with its projection-domain low-dose simulations, or capsule clips, for models/training',
+    )
+    .argument('<paths...>', 'the files/folder of one CT series, or .mp4 clips (FRAMES.tsv beside them)')
+    .requiredOption('--out <dir>', 'output folder (ct/<name>/ or capsule/<clip>/ are written under it)')
+    .option('--name <name>', "folder name (default: the first path's base name)")
+    .option('--doses <list>', 'dose fractions, comma separated (default 0.1,0.25,0.5)', doseList, [0.1, 0.25, 0.5])
+    .option('--seed <n>', 'noise seed (default 1)', positiveInt, 1)
+    .option('--slices <a-b>', 'CT: 1-based inclusive slice range in position order (default: all)', sliceRange)
+    .action(
+      async (
+        paths: string[],
+        opts: { out: string; name?: string; doses: number[]; seed: number; slices?: [number, number] },
+      ) => {
+        const config = loadConfig({});
+        const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+        status = await trainingDataCommand(paths, { ...opts, logger }, process.stdout);
+      },
+    );
+  program
+    .command('evaluate')
+    .description(
+      'held-out comparison (docs/RESULTS.md): input vs packs on simulated low-dose CT and degraded capsule frames',
+    )
+    .option('--data <dir>', 'training-data export folder (default .cache/training)', '.cache/training')
+    .option('--ct <name>', 'held-out CT series folder under <data>/ct')
+    .option('--slices <a-b>', '1-based inclusive slice range (default: all)', sliceRange)
+    .option('--doses <list>', 'dose fractions exported for the series (default 0.25,0.1)', doseList, [0.25, 0.1])
+    .option('--clip <name>', 'evaluation clip under <data>/eval (models/training/make_eval_clip.py)')
+    .option('--frames <n>', 'capsule frames (default 36)', positiveInt, 36)
+    .option('--pack <dir>', 'a pack to compare (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--device <device>', 'cpu | webgpu | cuda | auto (default cpu)', deviceOption, 'cpu' as DeviceRequest)
+    .option('--json-out <file>', 'write every figure as JSON')
+    .action(
+      async (opts: {
+        data: string;
+        ct?: string;
+        slices?: [number, number];
+        doses: number[];
+        clip?: string;
+        frames: number;
+        pack: string[];
+        device: DeviceRequest;
+        jsonOut?: string;
+      }) => {
+        const config = loadConfig({});
+        const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+        status = await evaluateCommand({ ...opts, packs: opts.pack, logger }, process.stdout);
       },
     );
   program
@@ -181,6 +235,17 @@ function strengthOption(v: string): number {
   const n = Number(v);
   if (!(n > 0 && n <= 1)) throw new InvalidArgumentError(`expected 0 < strength <= 1, got "${v}"`);
   return n;
+}
+
+function sliceRange(v: string): [number, number] {
+  const m = /^(\d+)-(\d+)$/.exec(v.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < Number(m[1]))
+    throw new InvalidArgumentError(`expected a 1-based range a-b with a <= b, got ${v}`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+function doseList(v: string): number[] {
+  return v.split(',').map((x) => doseFraction(x.trim()));
 }
 
 function doseFraction(v: string): number {

@@ -14,7 +14,7 @@ export const MODEL_ERRORS = {
   MODEL_ERR_PACK_COMPONENT: { status: 422, summary: 'A component is missing or cannot be loaded by onnxruntime.' },
   MODEL_ERR_PACK_CONTRACT: {
     status: 422,
-    summary: 'A component input or output has the wrong name, shape or dtype for the GSDiff contract.',
+    summary: 'A component input or output has the wrong name, shape or dtype for its pack class (GSDiff, denoiser).',
   },
   MODEL_ERR_DEVICE_UNAVAILABLE: { status: 503, summary: 'The requested execution provider is not available here.' },
   MODEL_ERR_BAD_OPTION: {
@@ -22,7 +22,10 @@ export const MODEL_ERRORS = {
     summary: 'A runtime option (steps, strength, stride, device…) is out of range.',
   },
   MODEL_ERR_BAD_INPUT: { status: 400, summary: 'Frames handed to the pipeline have the wrong size, kind or count.' },
-  MODEL_ERR_INFERENCE: { status: 500, summary: 'onnxruntime failed while running a component.' },
+  MODEL_ERR_INFERENCE: {
+    status: 500,
+    summary: 'onnxruntime failed while running a component, or its output has the wrong shape.',
+  },
   MODEL_ERR_RECOGNIZER: { status: 502, summary: 'The vision-language degradation recognizer failed or timed out.' },
   MODEL_ERR_CANCELLED: { status: 499, summary: 'The restoration was cancelled.' },
 } as const satisfies Record<string, ErrorSpec>;

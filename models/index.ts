@@ -1,14 +1,29 @@
 export { MODEL_ERRORS, ModelError, modelError } from './errors.js';
 export type { ModelErrorCode } from './errors.js';
 export { loadPack } from './pack/loadPack.js';
-export type { LoadedPack, LoadPackOptions } from './pack/loadPack.js';
+export type { DenoiserPack, GsdiffPack, LoadedPack, LoadPackOptions } from './pack/loadPack.js';
 export { parseModelIndex } from './pack/parseModelIndex.js';
-export { COMPONENTS } from './pack/ModelIndex.js';
-export type { ModelIndex, ComponentName } from './pack/ModelIndex.js';
+export { COMPONENTS, DENOISER_COMPONENTS, PACK_CLASSES } from './pack/ModelIndex.js';
+export type {
+  ComponentName,
+  DenoiserComponentName,
+  DenoiserModelIndex,
+  GsdiffModelIndex,
+  ModelIndex,
+  PackClass,
+} from './pack/ModelIndex.js';
 export { DEVICE_REQUESTS, isBundled } from './runtime/devices.js';
 export type { Device, DeviceRequest } from './runtime/devices.js';
 export { restoreSeries } from './pipeline/restoreSeries.js';
-export type { RestoreEvent, RestoreOptions, SeriesSource, SeriesTimings } from './pipeline/restoreSeries.js';
+export { DENOISER_DEGRADATION } from './pipeline/denoiseSeries.js';
+export type {
+  DenoiserSeriesTimings,
+  GsdiffSeriesTimings,
+  RestoreEvent,
+  SeriesTimings,
+} from './pipeline/RestoreEvent.js';
+export type { RestoreOptions } from './pipeline/RestoreOptions.js';
+export type { SeriesSource } from './pipeline/SeriesSource.js';
 export { restoreWindow, emptyTimings } from './pipeline/restoreWindow.js';
 export type { NoiseSource, SamplingOptions, StageTimings } from './pipeline/restoreWindow.js';
 export { headerPrior } from './degradation/headerPrior.js';

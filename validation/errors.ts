@@ -6,13 +6,35 @@ import { errorFactory, GsdiffError, type ErrorSpec } from '../common/index.js';
  * The validation/ registry (VAL_ERR_*), mirrored in docs/errors.md.
  */
 export const VAL_ERRORS = {
-  VAL_ERR_BAD_OPTION: { status: 400, summary: 'A low-dose simulation or reconstruction option is outside its range.' },
-  VAL_ERR_SIZE_MISMATCH: { status: 400, summary: 'An image or sinogram length does not match its declared geometry.' },
+  VAL_ERR_BAD_OPTION: {
+    status: 400,
+    summary: 'A low-dose simulation, reconstruction or metric option is outside its range.',
+  },
+  VAL_ERR_SIZE_MISMATCH: {
+    status: 400,
+    summary: 'An image, mask, sinogram or series length does not match its declared geometry or its counterpart.',
+  },
   VAL_ERR_BAD_GEOMETRY: {
     status: 400,
     summary: 'The projection geometry is impossible (no views, detector narrower than the image diagonal).',
   },
   VAL_ERR_BAD_INPUT: { status: 400, summary: 'An input image or sinogram holds a non-finite value.' },
+  VAL_ERR_BAD_DATA: {
+    status: 422,
+    summary: 'An exported data folder (training-data / evaluation clip) is missing, of another format or truncated.',
+  },
+  VAL_ERR_EMPTY_INPUT: {
+    status: 400,
+    summary: 'A metric got nothing to measure: no pixels, no frames, no ROIs, or a mask that selects nothing.',
+  },
+  VAL_ERR_BAD_ROI: {
+    status: 400,
+    summary: 'A region of interest is empty, not integer, outside the image, or of a size the metric cannot use.',
+  },
+  VAL_ERR_NO_ROI: {
+    status: 422,
+    summary: 'No homogeneous region of interest could be placed automatically on the reference image.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ValidationErrorCode = keyof typeof VAL_ERRORS;

@@ -43,15 +43,18 @@ export interface RestoreCommandOptions {
 }
 
 /**
- * `gsdiff restore <paths...> --pack <dir>`: restores one series with GSDiff and writes it as a derived series —
- * into `--out <dir>/<SeriesInstanceUID>/` (written under a temporary name, renamed when complete) or, by default,
- * staged into the local store and published whole. Prints the degradation text and per-stage timings.
+ * `gsdiff restore <paths...> --pack <dir>`: restores one series with a GSDiff pack or a single-network denoiser
+ * pack and writes it as a derived series — into `--out <dir>/<SeriesInstanceUID>/` (written under a temporary name,
+ * renamed when complete) or, by default, staged into the local store and published whole. Prints the degradation
+ * text and per-stage timings. With a denoiser pack, the sampling and recognition flags (--steps, --strength,
+ * --degradation, --vlm-url) are ignored, and a note on stderr says so once.
  * @returns an EXIT code
  */
 export async function restoreCommand(
   paths: readonly string[],
   o: RestoreCommandOptions,
   out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
   const loaded = await seriesFromPaths(paths, o.series);
   const s = loaded.series;
@@ -74,6 +77,19 @@ export async function restoreCommand(
   }
   const h = s.firstHeader;
   const pack = await loadPack(o.pack, { device: o.device, logger: o.logger });
+  const denoiser = pack.kind === 'denoiser';
+  if (denoiser) {
+    const ignored = Object.entries({
+      '--steps': o.steps,
+      '--strength': o.strength,
+      '--degradation': o.degradation,
+      '--vlm-url': o.vlmUrl,
+    }).filter(([, v]) => v !== undefined);
+    if (ignored.length)
+      err.write(
+        `gsdiff: note: ${ignored.map(([k]) => k).join(', ')} ignored: pack "${pack.index.name}" is a single-network denoiser\n`,
+      );
+  }
   const store = o.out ? undefined : await LocalStore.open(o.storeDir, { logger: o.logger });
   const isRgb = s.samplesPerPixel === 3;
   const rng = createRng(o.seed);
@@ -115,25 +131,39 @@ export async function restoreCommand(
         samplesPerPixel: h.samplesPerPixel,
         acquisition: h.acquisition,
       },
-      steps: o.steps,
-      strength: o.strength,
-      degradation: o.degradation,
-      vlm: o.vlmUrl ? { baseUrl: o.vlmUrl, model: o.vlmModel ?? 'default', timeoutMs: o.vlmTimeoutMs } : undefined,
+      ...(denoiser
+        ? {}
+        : {
+            steps: o.steps,
+            strength: o.strength,
+            degradation: o.degradation,
+            vlm: o.vlmUrl
+              ? { baseUrl: o.vlmUrl, model: o.vlmModel ?? 'default', timeoutMs: o.vlmTimeoutMs }
+              : undefined,
+          }),
       logger: o.logger,
     });
     let derivation: DerivationInfo | undefined;
     for await (const ev of events) {
       if (ev.type === 'degradation') {
         degradation = ev.estimate.phrase;
-        derivation = restorationDerivation({
-          degradation,
-          pack: { ...pack.index, sha256: pack.sha256 },
-          device: pack.device,
-          steps: o.steps ?? pack.index.defaults.steps,
-          strength: o.strength ?? pack.index.defaults.strength,
-          seed: o.seed,
-          softwareVersion: VERSION,
-        });
+        derivation =
+          pack.kind === 'denoiser'
+            ? restorationDerivation({
+                pipeline: 'denoiser',
+                pack: { ...pack.index, sha256: pack.sha256 },
+                device: pack.device,
+                softwareVersion: VERSION,
+              })
+            : restorationDerivation({
+                degradation,
+                pack: { ...pack.index, sha256: pack.sha256 },
+                device: pack.device,
+                steps: o.steps ?? pack.index.defaults.steps,
+                strength: o.strength ?? pack.index.defaults.strength,
+                seed: o.seed,
+                softwareVersion: VERSION,
+              });
       } else if (ev.type === 'frame') {
         bar.tick(`slice ${ev.index + 1}`);
         const d = await writer.add(ev.index, ev.values, derivation as DerivationInfo);

@@ -13,6 +13,16 @@ export const COMPONENTS = [
 
 export type ComponentName = (typeof COMPONENTS)[number];
 
+/** The component names of a denoiser pack: one network (models/README.md, "DenoiserPipeline"). */
+export const DENOISER_COMPONENTS = ['denoiser'] as const;
+
+export type DenoiserComponentName = (typeof DENOISER_COMPONENTS)[number];
+
+/** The pack classes `_class_name` may name. */
+export const PACK_CLASSES = ['GSDiffPipeline', 'DenoiserPipeline'] as const;
+
+export type PackClass = (typeof PACK_CLASSES)[number];
+
 export interface CtMapping {
   readonly low_hu: number;
   readonly high_hu: number;
@@ -23,21 +33,27 @@ export interface RgbMapping {
   readonly offset: number;
 }
 
-/** model_index.json, validated and frozen. */
-export interface ModelIndex {
-  readonly _class_name: 'GSDiffPipeline';
+/** Fields every pack class shares. */
+interface PackIndexBase {
   readonly format_version: 1;
   readonly name: string;
   readonly version: string;
+  readonly files: Readonly<Record<string, string>>;
+  readonly tile: { readonly height: number; readonly width: number };
+  readonly mapping: { readonly ct: CtMapping; readonly rgb: RgbMapping };
+  /** Free-form provenance (training steps, data, seeds); kept, never interpreted by the runtime. */
+  readonly training?: Readonly<Record<string, unknown>>;
+}
+
+/** model_index.json of a GSDiff pack, validated and frozen. */
+export interface GsdiffModelIndex extends PackIndexBase {
+  readonly _class_name: 'GSDiffPipeline';
   readonly components: Readonly<Record<ComponentName, string>>;
   readonly tokenizer: { readonly vocab: string; readonly merges: string; readonly max_length: number };
   readonly recognizer_labels: string;
   readonly scheduler: string;
-  readonly files: Readonly<Record<string, string>>;
-  readonly tile: { readonly height: number; readonly width: number };
   readonly grid: { readonly rows: number; readonly cols: number };
   readonly latent: { readonly channels: number; readonly downscale: number; readonly scaling_factor: number };
-  readonly mapping: { readonly ct: CtMapping; readonly rgb: RgbMapping };
   readonly defaults: {
     readonly steps: number;
     readonly strength: number;
@@ -47,3 +63,13 @@ export interface ModelIndex {
   };
   readonly prompts: { readonly recognition: string; readonly template: string };
 }
+
+/** model_index.json of a single-network denoiser pack (a baseline such as RED-CNN), validated and frozen. */
+export interface DenoiserModelIndex extends PackIndexBase {
+  readonly _class_name: 'DenoiserPipeline';
+  readonly components: Readonly<Record<DenoiserComponentName, string>>;
+  readonly defaults: { readonly tile_overlap: number };
+}
+
+/** model_index.json of any pack class; `_class_name` tells them apart. */
+export type ModelIndex = GsdiffModelIndex | DenoiserModelIndex;

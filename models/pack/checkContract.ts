@@ -1,7 +1,7 @@
 import { modelError } from '../errors.js';
 import { staticDim, type TensorMeta } from '../runtime/OnnxSession.js';
-import { CONTRACT, residualNames, type TensorSpec } from './contract.js';
-import type { ComponentName, ModelIndex } from './ModelIndex.js';
+import { CONTRACT, DENOISER_CONTRACT, residualNames, type TensorSpec } from './contract.js';
+import type { ComponentName, DenoiserComponentName, DenoiserModelIndex, GsdiffModelIndex } from './ModelIndex.js';
 
 export interface ComponentIo {
   readonly inputs: readonly TensorMeta[];
@@ -21,43 +21,87 @@ export interface PackShapes {
   readonly inputIdsType: string;
 }
 
+type Contract<C extends string> = Readonly<
+  Record<C, { readonly inputs: readonly TensorSpec[]; readonly outputs: readonly TensorSpec[] }>
+>;
+
+/** Throws MODEL_ERR_PACK_CONTRACT naming the pack, the component and what was expected. */
+function contractFailure(pack: string): (component: string, what: string) => never {
+  return (component, what) => {
+    throw modelError('MODEL_ERR_PACK_CONTRACT', `pack "${pack}" component ${component}: ${what}`, {
+      pack,
+      component,
+    });
+  };
+}
+
+/** Checks that every tensor a contract names exists on its component with an accepted dtype and rank. */
+function checkTensors<C extends string>(
+  pack: string,
+  contract: Contract<C>,
+  io: Readonly<Record<C, ComponentIo>>,
+): void {
+  const fail = contractFailure(pack);
+  for (const [c, spec] of Object.entries(contract) as [C, Contract<C>[C]][]) {
+    for (const side of ['inputs', 'outputs'] as const) {
+      const list = io[c][side];
+      for (const want of spec[side]) {
+        const t = list.find((m) => m.name === want.name);
+        if (!t)
+          fail(
+            c,
+            `${side === 'inputs' ? 'input' : 'output'} "${want.name}" missing: expected one of its ${side} to be named so, got ${list.map((m) => `"${m.name}"`).join(', ') || 'none'}`,
+          );
+        else {
+          if (!want.dtypes.includes(t.type))
+            fail(c, `"${want.name}" has dtype ${t.type}: expected ${want.dtypes.join(' or ')}`);
+          if (!want.ranks.includes(t.shape.length))
+            fail(
+              c,
+              `"${want.name}" has rank ${t.shape.length} ([${t.shape.join(', ')}]): expected rank ${want.ranks.join(' or ')}`,
+            );
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Checks a denoiser pack's network against its contract: `frames` f32 [B, 3, H, W] in, `restored` f32
+ * [B, 3, H, W] out (a static channel axis must be 3); no other inputs.
+ * @throws MODEL_ERR_PACK_CONTRACT
+ */
+export function checkDenoiserContract(
+  index: DenoiserModelIndex,
+  io: Readonly<Record<DenoiserComponentName, ComponentIo>>,
+): void {
+  const fail = contractFailure(index.name);
+  checkTensors(index.name, DENOISER_CONTRACT, io);
+  const extra = io.denoiser.inputs.filter((m) => m.name !== 'frames').map((m) => `"${m.name}"`);
+  if (extra.length) fail('denoiser', `unexpected inputs ${extra.join(', ')}: the runtime feeds only "frames"`);
+  for (const [side, name] of [
+    ['inputs', 'frames'],
+    ['outputs', 'restored'],
+  ] as const) {
+    const shape = io.denoiser[side].find((m) => m.name === name)?.shape ?? [];
+    const channels = staticDim(shape[1]);
+    if (channels !== undefined && channels !== 3)
+      fail('denoiser', `"${name}" has shape [${shape.join(', ')}]: expected 3 channels on axis 1`);
+  }
+}
+
 /**
  * Checks every component's inputs and outputs against the GSDiff contract and the pack's own index; the first
  * mismatch is reported naming the component, the tensor and what was expected.
  * @throws MODEL_ERR_PACK_CONTRACT
  */
 export function checkContract(
-  index: ModelIndex,
+  index: GsdiffModelIndex,
   io: Readonly<Record<ComponentName, ComponentIo>>,
   labelCount: number,
 ): PackShapes {
-  const fail = (component: string, what: string): never => {
-    throw modelError('MODEL_ERR_PACK_CONTRACT', `pack "${index.name}" component ${component}: ${what}`, {
-      pack: index.name,
-      component,
-    });
-  };
-  const find = (c: ComponentName, side: 'inputs' | 'outputs', spec: TensorSpec): TensorMeta => {
-    const list = io[c][side];
-    const t = list.find((m) => m.name === spec.name);
-    if (!t)
-      return fail(
-        c,
-        `${side === 'inputs' ? 'input' : 'output'} "${spec.name}" missing: expected one of its ${side} to be named so, got ${list.map((m) => `"${m.name}"`).join(', ') || 'none'}`,
-      );
-    if (!spec.dtypes.includes(t.type))
-      fail(c, `"${spec.name}" has dtype ${t.type}: expected ${spec.dtypes.join(' or ')}`);
-    if (!spec.ranks.includes(t.shape.length))
-      fail(
-        c,
-        `"${spec.name}" has rank ${t.shape.length} ([${t.shape.join(', ')}]): expected rank ${spec.ranks.join(' or ')}`,
-      );
-    return t;
-  };
-  for (const [c, spec] of Object.entries(CONTRACT) as [ComponentName, (typeof CONTRACT)[ComponentName]][]) {
-    for (const s of spec.inputs) find(c, 'inputs', s);
-    for (const s of spec.outputs) find(c, 'outputs', s);
-  }
+  const fail = contractFailure(index.name);
+  checkTensors(index.name, CONTRACT, io);
   const unetInputs = io.unet.inputs.map((m) => m.name);
   const res = residualNames(unetInputs);
   if ('problem' in res) return fail('unet', `ControlNet-style residual inputs: ${res.problem}`);

@@ -1,4 +1,4 @@
-import type { ComponentName } from './ModelIndex.js';
+import type { ComponentName, DenoiserComponentName } from './ModelIndex.js';
 
 /** One tensor of the contract: its name, accepted dtypes and rank (models/README.md, "Component I/O"). */
 export interface TensorSpec {
@@ -27,6 +27,13 @@ export const CONTRACT: Readonly<
   },
   degradation_recognizer: { inputs: [f32('pixel_values', 4)], outputs: [f32('logits', 2)] },
   trn: { inputs: [f32('frames', 5)], outputs: [f32('refined', 5)] },
+};
+
+/** A denoiser pack's one network: model-range frames in, restored frames out (models/README.md). */
+export const DENOISER_CONTRACT: Readonly<
+  Record<DenoiserComponentName, { inputs: readonly TensorSpec[]; outputs: readonly TensorSpec[] }>
+> = {
+  denoiser: { inputs: [f32('frames', 4)], outputs: [f32('restored', 4)] },
 };
 
 export const MID_RESIDUAL = 'mid_block_additional_residual';

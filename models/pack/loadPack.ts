@@ -1,30 +1,54 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { describeThrown, type Logger } from '../../common/index.js';
 import { modelError } from '../errors.js';
 import { createSessionOn, type Device, type DeviceRequest } from '../runtime/devices.js';
 import { tensorMetas } from '../runtime/OnnxSession.js';
-import { checkContract, type ComponentIo, type PackShapes } from './checkContract.js';
-import { COMPONENTS, type ComponentName, type ModelIndex } from './ModelIndex.js';
+import { checkContract, checkDenoiserContract, type ComponentIo, type PackShapes } from './checkContract.js';
+import {
+  COMPONENTS,
+  DENOISER_COMPONENTS,
+  type ComponentName,
+  type DenoiserComponentName,
+  type DenoiserModelIndex,
+  type GsdiffModelIndex,
+  type ModelIndex,
+} from './ModelIndex.js';
 import { parseModelIndex } from './parseModelIndex.js';
 
-/** A loaded, verified pack: sessions created once on one device and reused for every window. */
-export interface LoadedPack {
+/** What every loaded pack has: sessions created once on one device and reused for every window. */
+interface LoadedPackBase {
   readonly dir: string;
-  readonly index: ModelIndex;
   /** sha256 of the canonical `files` map: identifies the exact weights in DerivationDescription and job records. */
   readonly sha256: string;
   readonly device: Device;
+  release(): Promise<void>;
+}
+
+/** A loaded, verified GSDiff pack (`_class_name` GSDiffPipeline). */
+export interface GsdiffPack extends LoadedPackBase {
+  readonly kind: 'gsdiff';
+  readonly index: GsdiffModelIndex;
   readonly sessions: Readonly<Record<ComponentName, ort.InferenceSession>>;
   readonly shapes: PackShapes;
   readonly labels: readonly string[];
   readonly schedulerConfig: Readonly<Record<string, unknown>>;
   readonly vocabPath: string;
   readonly mergesPath: string;
-  release(): Promise<void>;
 }
+
+/** A loaded, verified single-network denoiser pack (`_class_name` DenoiserPipeline, e.g. the RED-CNN baseline). */
+export interface DenoiserPack extends LoadedPackBase {
+  readonly kind: 'denoiser';
+  readonly index: DenoiserModelIndex;
+  readonly sessions: Readonly<Record<DenoiserComponentName, ort.InferenceSession>>;
+}
+
+/** A loaded, verified pack of either class; `kind` tells them apart. */
+export type LoadedPack = GsdiffPack | DenoiserPack;
 
 export interface LoadPackOptions {
   readonly device?: DeviceRequest;
@@ -34,8 +58,8 @@ export interface LoadPackOptions {
 }
 
 /**
- * Loads a pack folder: validates model_index.json, checks every listed file's sha256, creates the sessions on the
- * requested device and checks each component's I/O against the GSDiff contract.
+ * Loads a pack folder of either class: validates model_index.json, checks every listed file's sha256, creates the
+ * sessions on the requested device and checks each component's I/O against its class's contract.
  * @throws MODEL_ERR_PACK_NOT_FOUND, MODEL_ERR_PACK_INDEX, MODEL_ERR_PACK_FILE, MODEL_ERR_PACK_COMPONENT,
  *   MODEL_ERR_PACK_CONTRACT, MODEL_ERR_DEVICE_UNAVAILABLE
  */
@@ -64,7 +88,17 @@ export async function loadPack(packDir: string, o: LoadPackOptions): Promise<Loa
   const sha256 = createHash('sha256')
     .update(JSON.stringify(Object.fromEntries(Object.entries(index.files).sort(([a], [b]) => a.localeCompare(b)))))
     .digest('hex');
+  return index._class_name === 'DenoiserPipeline'
+    ? loadDenoiser(dir, index, sha256, o)
+    : loadGsdiff(dir, index, sha256, o);
+}
 
+async function loadGsdiff(
+  dir: string,
+  index: GsdiffModelIndex,
+  sha256: string,
+  o: LoadPackOptions,
+): Promise<GsdiffPack> {
   const labels = await readJson<unknown>(join(dir, index.recognizer_labels), 'recognizer_labels');
   if (!Array.isArray(labels) || labels.length === 0 || !labels.every((l) => typeof l === 'string' && l.length > 0)) {
     throw modelError('MODEL_ERR_PACK_INDEX', `${index.recognizer_labels}: expected a non-empty JSON array of strings`, {
@@ -72,17 +106,71 @@ export async function loadPack(packDir: string, o: LoadPackOptions): Promise<Loa
     });
   }
   const schedulerConfig = await readJson<Record<string, unknown>>(join(dir, index.scheduler), 'scheduler');
+  const { sessions, io, device, release } = await createSessions(dir, index, COMPONENTS, o);
+  try {
+    const shapes = checkContract(index, io, labels.length);
+    return {
+      kind: 'gsdiff',
+      dir,
+      index,
+      sha256,
+      device,
+      sessions,
+      shapes,
+      labels: labels as string[],
+      schedulerConfig,
+      vocabPath: join(dir, index.tokenizer.vocab),
+      mergesPath: join(dir, index.tokenizer.merges),
+      release,
+    };
+  } catch (e) {
+    await release();
+    throw e;
+  }
+}
 
-  const sessions: Partial<Record<ComponentName, ort.InferenceSession>> = {};
+async function loadDenoiser(
+  dir: string,
+  index: DenoiserModelIndex,
+  sha256: string,
+  o: LoadPackOptions,
+): Promise<DenoiserPack> {
+  const { sessions, io, device, release } = await createSessions(dir, index, DENOISER_COMPONENTS, o);
+  try {
+    checkDenoiserContract(index, io);
+    return { kind: 'denoiser', dir, index, sha256, device, sessions, release };
+  } catch (e) {
+    await release();
+    throw e;
+  }
+}
+
+/**
+ * One session per component, all on one device (the first settles `auto`), with each graph's I/O metadata. On
+ * failure the sessions made so far are released.
+ */
+async function createSessions<C extends string>(
+  dir: string,
+  index: ModelIndex & { readonly components: Readonly<Record<C, string>> },
+  components: readonly C[],
+  o: LoadPackOptions,
+): Promise<{
+  sessions: Record<C, ort.InferenceSession>;
+  io: Record<C, ComponentIo>;
+  device: Device;
+  release: () => Promise<void>;
+}> {
+  const sessions: Partial<Record<C, ort.InferenceSession>> = {};
   let device: Device | undefined;
   const release = async (): Promise<void> => {
-    await Promise.all(Object.values(sessions).map((s) => s?.release()));
+    await Promise.all(Object.values<ort.InferenceSession | undefined>(sessions).map((s) => s?.release()));
   };
   try {
-    for (const c of COMPONENTS) {
+    for (const c of components) {
       const path = join(dir, index.components[c]);
-      // The first session settles `auto`; the others go to the same device.
       try {
+        // A missing file is the component's fault, not the device's (onnxruntime reports both alike).
+        await access(path, constants.R_OK);
         const created = await createSessionOn(path, device ?? o.device ?? 'cpu', o.logger);
         sessions[c] = created.session;
         device = created.device;
@@ -101,31 +189,18 @@ export async function loadPack(packDir: string, o: LoadPackOptions): Promise<Loa
         );
       }
     }
-    const all = sessions as Record<ComponentName, ort.InferenceSession>;
-    const io = Object.fromEntries(
-      COMPONENTS.map((c) => [
-        c,
-        { inputs: tensorMetas(all[c].inputMetadata), outputs: tensorMetas(all[c].outputMetadata) },
-      ]),
-    ) as unknown as Record<ComponentName, ComponentIo>;
-    const shapes = checkContract(index, io, labels.length);
-    return {
-      dir,
-      index,
-      sha256,
-      device: device as Device,
-      sessions: all,
-      shapes,
-      labels: labels as string[],
-      schedulerConfig,
-      vocabPath: join(dir, index.tokenizer.vocab),
-      mergesPath: join(dir, index.tokenizer.merges),
-      release,
-    };
   } catch (e) {
     await release();
     throw e;
   }
+  const all = sessions as Record<C, ort.InferenceSession>;
+  const io = Object.fromEntries(
+    components.map((c) => [
+      c,
+      { inputs: tensorMetas(all[c].inputMetadata), outputs: tensorMetas(all[c].outputMetadata) },
+    ]),
+  ) as unknown as Record<C, ComponentIo>;
+  return { sessions: all, io, device: device as Device, release };
 }
 
 async function verifyFiles(dir: string, index: ModelIndex): Promise<void> {

@@ -1,11 +1,18 @@
 import { modelError } from '../errors.js';
-import { COMPONENTS, type ModelIndex } from './ModelIndex.js';
+import {
+  COMPONENTS,
+  DENOISER_COMPONENTS,
+  PACK_CLASSES,
+  type DenoiserModelIndex,
+  type GsdiffModelIndex,
+  type ModelIndex,
+} from './ModelIndex.js';
 
 type Json = Record<string, unknown>;
 
 /**
- * Validates model_index.json field by field; the first problem is reported with its JSON path and what was
- * expected. Returns a deep-frozen index.
+ * Validates model_index.json field by field for its `_class_name` (GSDiffPipeline or DenoiserPipeline); the first
+ * problem is reported with its JSON path and what was expected. Returns a deep-frozen index.
  * @throws MODEL_ERR_PACK_INDEX
  */
 export function parseModelIndex(raw: unknown, file: string): ModelIndex {
@@ -28,49 +35,35 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
     return s.startsWith('/') || s.split('/').includes('..') ? fail(path, 'a path inside the pack', s) : s;
   };
 
+  // 1. What every pack class shares.
   const root = obj(raw, '$');
-  if (root._class_name !== 'GSDiffPipeline') fail('_class_name', '"GSDiffPipeline"', root._class_name);
+  const cls = root._class_name;
+  if (cls !== 'GSDiffPipeline' && cls !== 'DenoiserPipeline')
+    fail('_class_name', PACK_CLASSES.map((c) => `"${c}"`).join(' or '), cls);
   if (root.format_version !== 1) fail('format_version', '1', root.format_version);
   const components = obj(root.components, 'components');
-  const comp = Object.fromEntries(COMPONENTS.map((c) => [c, relPath(components[c], `components.${c}`)]));
-  const tok = obj(root.tokenizer, 'tokenizer');
   const files = obj(root.files, 'files');
   for (const [k, v] of Object.entries(files)) {
     relPath(k, `files key ${k}`);
     if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) fail(`files["${k}"]`, 'a sha256 in hex', v);
   }
   const tile = obj(root.tile, 'tile');
-  const grid = obj(root.grid, 'grid');
-  const latent = obj(root.latent, 'latent');
   const mapping = obj(root.mapping, 'mapping');
   const ct = obj(mapping.ct, 'mapping.ct');
   const rgb = obj(mapping.rgb, 'mapping.rgb');
   const defaults = obj(root.defaults, 'defaults');
-  const prompts = obj(root.prompts, 'prompts');
-  const downscale = num(latent.downscale, 'latent.downscale', 1, 64, true);
-  const index: ModelIndex = {
-    _class_name: 'GSDiffPipeline',
-    format_version: 1,
+  const training = root.training === undefined ? undefined : obj(root.training, 'training');
+  // A GSDiff tile must be a whole number of latent cells; a denoiser tile has no such constraint.
+  const tileMin =
+    cls === 'GSDiffPipeline' ? num(obj(root.latent, 'latent').downscale, 'latent.downscale', 1, 64, true) : 1;
+  const base = {
+    format_version: 1 as const,
     name: str(root.name, 'name'),
     version: str(root.version, 'version'),
-    components: comp as ModelIndex['components'],
-    tokenizer: {
-      vocab: relPath(tok.vocab, 'tokenizer.vocab'),
-      merges: relPath(tok.merges, 'tokenizer.merges'),
-      max_length: num(tok.max_length, 'tokenizer.max_length', 2, 4096, true),
-    },
-    recognizer_labels: relPath(root.recognizer_labels, 'recognizer_labels'),
-    scheduler: relPath(root.scheduler, 'scheduler'),
     files: files as Record<string, string>,
     tile: {
-      height: num(tile.height, 'tile.height', downscale, 8192, true),
-      width: num(tile.width, 'tile.width', downscale, 8192, true),
-    },
-    grid: { rows: num(grid.rows, 'grid.rows', 1, 16, true), cols: num(grid.cols, 'grid.cols', 1, 16, true) },
-    latent: {
-      channels: num(latent.channels, 'latent.channels', 1, 64, true),
-      downscale,
-      scaling_factor: num(latent.scaling_factor, 'latent.scaling_factor', Number.MIN_VALUE),
+      height: num(tile.height, 'tile.height', tileMin, 8192, true),
+      width: num(tile.width, 'tile.width', tileMin, 8192, true),
     },
     mapping: {
       ct: {
@@ -82,33 +75,76 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
         offset: num(rgb.offset, 'mapping.rgb.offset', -1e6),
       },
     },
-    defaults: {
-      steps: num(defaults.steps, 'defaults.steps', 1, 1000, true),
-      strength: num(defaults.strength, 'defaults.strength', 0, 1),
-      eta: num(defaults.eta, 'defaults.eta', 0, 1),
-      window_stride: num(defaults.window_stride, 'defaults.window_stride', 1, 256, true),
-      tile_overlap: num(defaults.tile_overlap, 'defaults.tile_overlap', 0, 4096, true),
-    },
-    prompts: {
-      recognition: str(prompts.recognition, 'prompts.recognition'),
-      template: str(prompts.template, 'prompts.template'),
-    },
+    ...(training !== undefined ? { training } : {}),
   };
-  if (index.mapping.ct.high_hu <= index.mapping.ct.low_hu) {
-    fail('mapping.ct.high_hu', `a value above low_hu (${index.mapping.ct.low_hu})`, index.mapping.ct.high_hu);
+  if (base.mapping.ct.high_hu <= base.mapping.ct.low_hu) {
+    fail('mapping.ct.high_hu', `a value above low_hu (${base.mapping.ct.low_hu})`, base.mapping.ct.high_hu);
   }
-  if (index.tile.height % downscale !== 0 || index.tile.width % downscale !== 0) {
-    fail('tile', `multiples of latent.downscale (${downscale})`, index.tile);
+  const tileOverlap = (): number =>
+    num(defaults.tile_overlap, 'defaults.tile_overlap', 0, Math.min(base.tile.height, base.tile.width) - 1, true);
+
+  // 2. The class's own fields.
+  let index: ModelIndex;
+  let used: string[];
+  if (cls === 'DenoiserPipeline') {
+    const d: DenoiserModelIndex = {
+      _class_name: 'DenoiserPipeline',
+      ...base,
+      components: Object.fromEntries(
+        DENOISER_COMPONENTS.map((c) => [c, relPath(components[c], `components.${c}`)]),
+      ) as DenoiserModelIndex['components'],
+      defaults: { tile_overlap: tileOverlap() },
+    };
+    index = d;
+    used = Object.values(d.components);
+  } else {
+    const tok = obj(root.tokenizer, 'tokenizer');
+    const grid = obj(root.grid, 'grid');
+    const latent = obj(root.latent, 'latent');
+    const prompts = obj(root.prompts, 'prompts');
+    const downscale = tileMin;
+    const g: GsdiffModelIndex = {
+      _class_name: 'GSDiffPipeline',
+      ...base,
+      components: Object.fromEntries(
+        COMPONENTS.map((c) => [c, relPath(components[c], `components.${c}`)]),
+      ) as GsdiffModelIndex['components'],
+      tokenizer: {
+        vocab: relPath(tok.vocab, 'tokenizer.vocab'),
+        merges: relPath(tok.merges, 'tokenizer.merges'),
+        max_length: num(tok.max_length, 'tokenizer.max_length', 2, 4096, true),
+      },
+      recognizer_labels: relPath(root.recognizer_labels, 'recognizer_labels'),
+      scheduler: relPath(root.scheduler, 'scheduler'),
+      grid: { rows: num(grid.rows, 'grid.rows', 1, 16, true), cols: num(grid.cols, 'grid.cols', 1, 16, true) },
+      latent: {
+        channels: num(latent.channels, 'latent.channels', 1, 64, true),
+        downscale,
+        scaling_factor: num(latent.scaling_factor, 'latent.scaling_factor', Number.MIN_VALUE),
+      },
+      defaults: {
+        steps: num(defaults.steps, 'defaults.steps', 1, 1000, true),
+        strength: num(defaults.strength, 'defaults.strength', 0, 1),
+        eta: num(defaults.eta, 'defaults.eta', 0, 1),
+        window_stride: num(defaults.window_stride, 'defaults.window_stride', 1, 256, true),
+        tile_overlap: num(defaults.tile_overlap, 'defaults.tile_overlap', 0, 4096, true),
+      },
+      prompts: {
+        recognition: str(prompts.recognition, 'prompts.recognition'),
+        template: str(prompts.template, 'prompts.template'),
+      },
+    };
+    if (g.tile.height % downscale !== 0 || g.tile.width % downscale !== 0) {
+      fail('tile', `multiples of latent.downscale (${downscale})`, g.tile);
+    }
+    if (!g.prompts.template.includes('[degradation]'))
+      fail('prompts.template', 'a text containing "[degradation]"', g.prompts.template);
+    index = g;
+    used = [...Object.values(g.components), g.tokenizer.vocab, g.tokenizer.merges, g.recognizer_labels, g.scheduler];
   }
-  if (!index.prompts.template.includes('[degradation]'))
-    fail('prompts.template', 'a text containing "[degradation]"', index.prompts.template);
-  for (const p of [
-    ...Object.values(index.components),
-    index.tokenizer.vocab,
-    index.tokenizer.merges,
-    index.recognizer_labels,
-    index.scheduler,
-  ]) {
+
+  // 3. Every file the pack uses is signed.
+  for (const p of used) {
     if (!(p in index.files)) fail(`files["${p}"]`, 'a sha256 for every file the pack uses', undefined);
   }
   return deepFreeze(index);

@@ -1,4 +1,4 @@
-import type { LoadedPack } from '../pack/loadPack.js';
+import type { GsdiffPack } from '../pack/loadPack.js';
 import { clipPixelValues } from './clipPixelValues.js';
 import { f32, outputData, tokenTensor } from './tensors.js';
 
@@ -14,7 +14,7 @@ export interface Guidance {
  * in; Z_d = extractor(F_I, F_T).
  */
 export async function encodeGuidance(
-  pack: LoadedPack,
+  pack: GsdiffPack,
   frames: readonly Float32Array[],
   height: number,
   width: number,
@@ -38,7 +38,7 @@ export async function encodeGuidance(
 }
 
 /** F_T: the CLIP text embedding of the filled template. */
-export async function encodeText(pack: LoadedPack, ids: readonly number[]): Promise<Float32Array> {
+export async function encodeText(pack: GsdiffPack, ids: readonly number[]): Promise<Float32Array> {
   const out = await pack.sessions.clip_text_encoder.run({ input_ids: tokenTensor(ids, pack.shapes.inputIdsType) });
   return outputData(out, 'text_embeds').slice();
 }

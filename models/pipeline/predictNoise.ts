@@ -1,5 +1,5 @@
 import type * as ort from 'onnxruntime-node';
-import type { LoadedPack } from '../pack/loadPack.js';
+import type { GsdiffPack } from '../pack/loadPack.js';
 import type { Guidance } from './encodeGuidance.js';
 import { f32, outputData, timestepTensor } from './tensors.js';
 
@@ -8,7 +8,7 @@ import { f32, outputData, timestepTensor } from './tensors.js';
  * U-Net by name next to (z_t, t, Z_d); returns the U-Net's prediction (ε or v, per the scheduler config).
  */
 export async function predictNoise(
-  pack: LoadedPack,
+  pack: GsdiffPack,
   zT: Float32Array,
   fD: Float32Array,
   timestep: number,

@@ -3,7 +3,7 @@ import type { DegradationEstimate, DegradationGuess } from '../degradation/Degra
 import { headerPrior, type HeaderFacts } from '../degradation/headerPrior.js';
 import { packRecognizer } from '../degradation/packRecognizer.js';
 import { askVlm, type RgbImage, type VlmOptions } from '../degradation/vlmRecognizer.js';
-import type { LoadedPack } from '../pack/loadPack.js';
+import type { GsdiffPack } from '../pack/loadPack.js';
 import { clipPixelValues } from './clipPixelValues.js';
 
 /**
@@ -11,7 +11,7 @@ import { clipPixelValues } from './clipPixelValues.js';
  * the pack's recognizer and the DICOM-header prior, combined into the template text.
  */
 export async function recognizeDegradation(
-  pack: LoadedPack,
+  pack: GsdiffPack,
   first: { model: Float32Array; display: RgbImage; height: number; width: number },
   header: HeaderFacts,
   vlm?: Omit<VlmOptions, 'prompt'>,

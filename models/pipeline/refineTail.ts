@@ -1,4 +1,4 @@
-import type { LoadedPack } from '../pack/loadPack.js';
+import type { GsdiffPack } from '../pack/loadPack.js';
 import { f32, outputData } from './tensors.js';
 
 /**
@@ -6,7 +6,7 @@ import { f32, outputData } from './tensors.js';
  * V_r = (D_V(V_d) - V_d) + T(V_d) per frame (the paper's output formula).
  */
 export async function refineTail(
-  pack: LoadedPack,
+  pack: GsdiffPack,
   degraded: readonly Float32Array[],
   decoded: readonly Float32Array[],
   height: number,

@@ -1,5 +1,5 @@
 import { spliceGrid, unspliceGrid } from '../grid/index.js';
-import type { LoadedPack } from '../pack/loadPack.js';
+import type { GsdiffPack } from '../pack/loadPack.js';
 import { addNoise, ddimStep, setTimesteps, type DdimSchedule } from '../scheduler/index.js';
 import { modelError } from '../errors.js';
 import { encodeGuidance } from './encodeGuidance.js';
@@ -41,7 +41,7 @@ export function emptyTimings(): StageTimings {
  * @throws MODEL_ERR_BAD_INPUT, MODEL_ERR_CANCELLED
  */
 export async function restoreWindow(
-  pack: LoadedPack,
+  pack: GsdiffPack,
   frames: readonly Float32Array[],
   height: number,
   width: number,

@@ -1,9 +1,9 @@
-import type { LoadedPack } from '../pack/loadPack.js';
+import type { GsdiffPack } from '../pack/loadPack.js';
 import { f32, outputData } from './tensors.js';
 
 /** E_V: image [3, H, W] in model range -> latent [C, H/f, W/f], multiplied by the pack's scaling factor. */
 export async function vaeEncode(
-  pack: LoadedPack,
+  pack: GsdiffPack,
   image: Float32Array,
   height: number,
   width: number,
@@ -17,7 +17,7 @@ export async function vaeEncode(
 }
 
 /** D_V: scaled latent [C, h, w] -> image [3, h*f, w*f] in model range. */
-export async function vaeDecode(pack: LoadedPack, latent: Float32Array, h: number, w: number): Promise<Float32Array> {
+export async function vaeDecode(pack: GsdiffPack, latent: Float32Array, h: number, w: number): Promise<Float32Array> {
   const s = pack.index.latent.scaling_factor;
   const unscaled = new Float32Array(latent.length);
   for (let i = 0; i < latent.length; i++) unscaled[i] = latent[i] / s;

@@ -1,18 +1,21 @@
 import type { DerivationInfo } from './DerivationInfo.js';
 
+/** The pack a run used, as recorded in every derived instance. */
+interface RunPack {
+  readonly name: string;
+  readonly version?: string;
+  readonly sha256: string;
+  readonly tile: { readonly height: number; readonly width: number };
+}
+
 /** What a GSDiff restoration run records about itself in every derived instance. */
-export interface RestorationRun {
+export interface GsdiffRestorationRun {
+  readonly pipeline?: 'gsdiff';
   /** The degradation text the run conditioned on (recognised or chosen). */
   readonly degradation: string;
   /** Forced task; when absent it follows the degradation text (blur without noise: deblur, else denoise). */
   readonly task?: 'denoise' | 'deblur';
-  readonly pack: {
-    readonly name: string;
-    readonly version?: string;
-    readonly sha256: string;
-    readonly grid: { readonly rows: number; readonly cols: number };
-    readonly tile: { readonly height: number; readonly width: number };
-  };
+  readonly pack: RunPack & { readonly grid: { readonly rows: number; readonly cols: number } };
   readonly device: string;
   readonly steps: number;
   readonly strength: number;
@@ -20,11 +23,36 @@ export interface RestorationRun {
   readonly softwareVersion: string;
 }
 
+/** What a run of a single-network denoiser pack (a baseline such as RED-CNN) records: no text, steps or noise. */
+export interface DenoiserRestorationRun {
+  readonly pipeline: 'denoiser';
+  /** Default: denoise. */
+  readonly task?: 'denoise' | 'deblur';
+  readonly pack: RunPack;
+  readonly device: string;
+  readonly softwareVersion: string;
+}
+
+/** A restoration run of either pack class; `pipeline` tells them apart (absent: GSDiff). */
+export type RestorationRun = GsdiffRestorationRun | DenoiserRestorationRun;
+
 /**
- * The DerivationInfo of a GSDiff restoration (DerivationDescription, derivation code, contributing equipment): one
+ * The DerivationInfo of a restoration (DerivationDescription, derivation code, contributing equipment): one
  * definition shared by `gsdiff restore` and the server's jobs, so both describe their output the same way.
  */
 export function restorationDerivation(r: RestorationRun): DerivationInfo {
+  const tile = `${r.pack.tile.height}x${r.pack.tile.width}`;
+  if (r.pipeline === 'denoiser') {
+    return {
+      method: 'single-network denoiser (baseline)',
+      task: r.task ?? 'denoise',
+      packName: r.pack.name,
+      packVersion: r.pack.version,
+      packSha256: r.pack.sha256,
+      parameters: { tile, device: r.device },
+      softwareVersion: r.softwareVersion,
+    };
+  }
   return {
     method: 'GSDiff grid-splicing diffusion restoration',
     task: r.task ?? (/blur/.test(r.degradation) && !/noise/.test(r.degradation) ? 'deblur' : 'denoise'),
@@ -37,7 +65,7 @@ export function restorationDerivation(r: RestorationRun): DerivationInfo {
       strength: r.strength,
       seed: r.seed,
       grid: `${r.pack.grid.rows}x${r.pack.grid.cols}`,
-      tile: `${r.pack.tile.height}x${r.pack.tile.width}`,
+      tile,
       device: r.device,
     },
     softwareVersion: r.softwareVersion,

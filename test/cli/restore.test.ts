@@ -15,6 +15,7 @@ import { dciodvfyErrors } from '../helpers/dciodvfy.js';
 import { gsdiff } from '../helpers/gsdiffCli.js';
 
 const PACK = join(process.cwd(), 'models/packs/tiny-test');
+const DENOISER_PACK = join(process.cwd(), 'models/packs/tiny-denoiser-test');
 
 const context = (over: { seriesInstanceUid: string; studyInstanceUid: string }) => ({
   patientId: 'TEST',
@@ -118,6 +119,41 @@ describe('gsdiff restore with the tiny pack', () => {
     const info = await gsdiff('info', join(store, 'objects'));
     expect(info.stdout).toContain('[GSDiff]');
     expect(info.stdout).toContain('9 image(s) in 1 instance(s), 48x40 RGB');
+  }, 180_000);
+
+  it('runs a single-network denoiser pack through the same command, ignoring the sampling flags', async () => {
+    const out = join(tmp, 'out-denoiser');
+    const r = await gsdiff('restore', ctDir, '--pack', DENOISER_PACK, '--out', out, '--steps', '2', '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('gsdiff: note: --steps ignored: pack "tiny-denoiser-test" is a single-network denoiser\n');
+    const j = JSON.parse(r.stdout) as {
+      seriesInstanceUid: string;
+      instances: number;
+      degradation: string;
+      pack: { name: string };
+      timingsMs: Record<string, number>;
+    };
+    expect(j).toMatchObject({ instances: 10, degradation: 'not used by denoiser packs' });
+    expect(j.pack.name).toBe('tiny-denoiser-test');
+    expect(Object.keys(j.timingsMs)).toEqual(['denoiser', 'other', 'total']);
+    const files = readdirSync(join(out, j.seriesInstanceUid));
+    expect(files).toHaveLength(10);
+    const bytes = readFileSync(join(out, j.seriesInstanceUid, files[0]));
+    expect(await dciodvfyErrors(bytes)).toEqual([]);
+    const inst = parseInstance(bytes, files[0]);
+    const hu = modalityValues((await decodeFrame(inst, 0)) as GrayFrame, inst.header);
+    expect(hu[0]).toBe(-3024);
+    const ds = readNaturalDataset(bytes, files[0]);
+    expect(String(ds.DerivationDescription)).toContain(
+      'single-network denoiser (baseline); task denoise; model pack tiny-denoiser-test v0.1.0 sha256:',
+    );
+
+    // The human-readable summary prints the denoiser's own timing.
+    const text = await gsdiff('restore', ctDir, '--pack', DENOISER_PACK, '--out', join(tmp, 'out-denoiser-2'));
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe('');
+    expect(text.stdout).toContain('degradation: not used by denoiser packs');
+    expect(text.stdout).toMatch(/timings \(ms\): denoiser \d+, other \d+, total \d+/);
   }, 180_000);
 
   it('fails clearly on a missing pack and an unavailable device, leaving nothing behind', async () => {

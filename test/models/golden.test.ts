@@ -4,7 +4,7 @@ import {
   restoreSeries,
   restoreWindow,
   emptyTimings,
-  type LoadedPack,
+  type GsdiffPack,
   type RestoreEvent,
 } from '../../models/index.js';
 import { encodeGuidance, encodeText } from '../../models/pipeline/encodeGuidance.js';
@@ -13,20 +13,21 @@ import { spliceGrid } from '../../models/grid/index.js';
 import { createDdimSchedule, setTimesteps } from '../../models/scheduler/index.js';
 import { loadClipTokenizer } from '../../models/tokenizer/index.js';
 import { frameOf, golden, goldenF32, maxAbsDiff, TINY_PACK } from './helpers/golden.js';
+import { asGsdiff } from './helpers/packs.js';
 
 /**
  * The TypeScript pipeline on the tiny pack against an independent PyTorch run of the same graphs and DDIM scheduler
  * (models/training/reference_run.py, 4 steps, eta 0, pure-noise start): within 1e-4 in model range.
  */
 describe('golden: TypeScript GSDiff pipeline vs the PyTorch reference', () => {
-  let pack: LoadedPack;
+  let pack: GsdiffPack;
   const per = 3 * 32 * 32;
   const framesModel = goldenF32('frames_model');
   const frames = Array.from({ length: 9 }, (_, i) => frameOf(framesModel, i, per));
   const noise = goldenF32('initial_noise');
 
   beforeAll(async () => {
-    pack = await loadPack(TINY_PACK, { device: 'cpu', logger: createLogger('silent') });
+    pack = asGsdiff(await loadPack(TINY_PACK, { device: 'cpu', logger: createLogger('silent') }));
   });
   afterAll(() => pack.release());
 

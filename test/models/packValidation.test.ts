@@ -1,57 +1,25 @@
-import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../common/index.js';
-import { loadPack, parseModelIndex, type ComponentName } from '../../models/index.js';
+import { loadPack, parseModelIndex, type ComponentName, type GsdiffModelIndex } from '../../models/index.js';
 import { checkContract, type ComponentIo } from '../../models/pack/checkContract.js';
 import { TINY_PACK } from './helpers/golden.js';
+import { asGsdiff, brokenPack, renameInOnnx } from './helpers/packs.js';
 
 const logger = createLogger('silent');
 
-/** A copy of the tiny pack to break; `edit` changes files and re-signs them so only the intended check fails. */
-function brokenPack(edit: (dir: string, resign: (rel: string) => void) => void): string {
-  const dir = mkdtempSync(join(tmpdir(), 'gsdiff-pack-'));
-  cpSync(TINY_PACK, dir, { recursive: true });
-  const indexFile = join(dir, 'model_index.json');
-  const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { files: Record<string, string> };
-  let resigned = false;
-  edit(dir, (rel) => {
-    index.files[rel] = createHash('sha256')
-      .update(readFileSync(join(dir, rel)))
-      .digest('hex');
-    resigned = true;
-  });
-  // Rewrite the index only when a file was re-signed: an edit of the index itself must survive.
-  if (resigned) writeFileSync(indexFile, JSON.stringify(index, null, 2));
-  return dir;
-}
-
-/** Renames a tensor in an ONNX file by a same-length byte substitution: the protobuf stays valid. */
-function renameInOnnx(file: string, from: string, to: string): void {
-  if (from.length !== to.length) throw new Error('same length only');
-  const bytes = readFileSync(file);
-  const a = Buffer.from(from);
-  let n = 0;
-  for (let i = bytes.indexOf(a); i >= 0; i = bytes.indexOf(a, i + 1)) {
-    Buffer.from(to).copy(bytes, i);
-    n++;
-  }
-  if (n === 0) throw new Error(`${from} not found in ${file}`);
-  writeFileSync(file, bytes);
-}
-
 describe('loadPack rejects broken packs, naming what is wrong', () => {
   const dirs: string[] = [];
-  const make = (edit: Parameters<typeof brokenPack>[0]): string => {
-    const d = brokenPack(edit);
+  const make = (edit: Parameters<typeof brokenPack>[1]): string => {
+    const d = brokenPack(TINY_PACK, edit);
     dirs.push(d);
     return d;
   };
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it('loads the intact tiny pack and reports its hash and residual inputs', async () => {
-    const pack = await loadPack(TINY_PACK, { device: 'cpu', logger });
+    const pack = asGsdiff(await loadPack(TINY_PACK, { device: 'cpu', logger }));
+    expect(pack.kind).toBe('gsdiff');
     expect(pack.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(pack.shapes.residuals).toHaveLength(7);
     expect(pack.shapes.timestepType).toEqual({ unet: 'int64', dpm: 'float32' });
@@ -132,7 +100,7 @@ describe('checkContract on graph metadata', () => {
   const index = parseModelIndex(
     JSON.parse(readFileSync(join(TINY_PACK, 'model_index.json'), 'utf8')),
     'model_index.json',
-  );
+  ) as GsdiffModelIndex;
   const t = (name: string, type: string, shape: (number | string)[]) => ({ name, type, shape });
   const good = (): Record<ComponentName, ComponentIo> => ({
     vae_encoder: {

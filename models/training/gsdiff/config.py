@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
 class TinyConfig:
+    name: str = 'gsdiff-tiny-test'
     # grid splicing
     tile: int = 32  # one frame cell, pixels
     grid_rows: int = 3
@@ -39,6 +40,9 @@ class TinyConfig:
     clip_layers: int = 2
     clip_heads: int = 2
     clip_patch: int = 8
+    # CT value window mapped to [-1, 1] (models/README.md "Value mapping")
+    ct_low_hu: float = -1024.0
+    ct_high_hu: float = 3071.0
     # degradation recognizer
     recognizer_labels: tuple[str, ...] = ('low-dose CT noise', 'motion blur', 'no visible degradation')
     # tokenizer: the words that BPE merges are learned for (each becomes one token)
@@ -63,4 +67,36 @@ class TinyConfig:
 
 
 TINY = TinyConfig()
+
+# The compact trained pack (issue "Step 3"). Sized for training on 2 CPU cores and for the WebGPU EP: 64x64 tiles at
+# inference (a 192x192 grid; trained on 32x32 crops, the graphs are fully convolutional), VAE factor 8 as SD, so the
+# U-Net's self-attention spans the whole grid latent (24x24 = 576 tokens at level 0, 144 at level 1, 36 at the mid
+# block at inference); TRN windows of 9 frames x 4 x 4 pixels = 144 tokens.
+GSDIFF_S = TinyConfig(
+    name='gsdiff-s',
+    tile=64,
+    downscale=8,
+    embed_dim=64,
+    z_tokens=4,
+    z_dim=64,
+    clip_resolution=64,
+    vae_channels=(16, 32, 48, 48),
+    unet_channels=(32, 48, 64),
+    unet_heads=4,
+    dpm_channels=(16, 16, 32, 48),
+    dpm_heads=4,
+    trn_channels=(16, 32),
+    trn_heads=2,
+    trn_window=4,
+    clip_width=64,
+    clip_layers=2,
+    clip_heads=4,
+    clip_patch=8,
+    ct_low_hu=-1024.0,
+    ct_high_hu=1024.0,
+    tokenizer_words=TinyConfig().tokenizer_words + ('a', 'sharp', 'kernel', 'and'),
+)
+# Ablation: the same model without grid splicing (one frame per window).
+GSDIFF_S_1X1 = replace(GSDIFF_S, name='gsdiff-s-1x1', grid_rows=1, grid_cols=1)
+CONFIGS = {c.name: c for c in (TINY, GSDIFF_S, GSDIFF_S_1X1)}
 SEED = 20260101

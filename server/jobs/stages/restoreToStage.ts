@@ -40,9 +40,16 @@ export async function restoreToStage(pulled: PulledSeries, ctx: JobContext): Pro
   const job = ctx.job;
   const pack = await ctx.packs.acquire(ctx.packDir, ctx.device);
   const isRgb = s.samplesPerPixel === 3;
-  const steps = job.spec.steps ?? ctx.defaultSteps ?? pack.index.defaults.steps;
-  const strength = pack.index.defaults.strength;
-  const forced = taskDegradation(job.spec.task, pack.labels);
+  // A denoiser pack takes no steps, strength or degradation text (models/README.md, DenoiserPipeline).
+  const gsdiff =
+    pack.kind === 'gsdiff'
+      ? {
+          pack,
+          steps: job.spec.steps ?? ctx.defaultSteps ?? pack.index.defaults.steps,
+          strength: pack.index.defaults.strength,
+          forced: taskDegradation(job.spec.task, pack.labels),
+        }
+      : undefined;
 
   // 1. The derived series' identity, recorded before anything is written.
   const spec = derivedSeriesSpec(h, ctx.takenSeriesNumbers(s.studyInstanceUid));
@@ -106,24 +113,33 @@ export async function restoreToStage(pulled: PulledSeries, ctx: JobContext): Pro
         samplesPerPixel: h.samplesPerPixel,
         acquisition: h.acquisition,
       },
-      steps,
-      strength,
-      degradation: forced,
+      steps: gsdiff?.steps,
+      strength: gsdiff?.strength,
+      degradation: gsdiff?.forced,
       signal: ctx.signal,
       logger: ctx.logger,
     })) {
       if (ev.type === 'degradation') {
         degradation = ev.estimate.phrase;
-        derivation = restorationDerivation({
-          degradation,
-          task: job.spec.task === 'auto' ? undefined : job.spec.task,
-          pack: { ...pack.index, sha256: pack.sha256 },
-          device: pack.device,
-          steps,
-          strength,
-          seed: job.seed,
-          softwareVersion: ctx.softwareVersion,
-        });
+        const task = job.spec.task === 'auto' ? undefined : job.spec.task;
+        derivation = gsdiff
+          ? restorationDerivation({
+              degradation,
+              task,
+              pack: { ...gsdiff.pack.index, sha256: pack.sha256 },
+              device: pack.device,
+              steps: gsdiff.steps,
+              strength: gsdiff.strength,
+              seed: job.seed,
+              softwareVersion: ctx.softwareVersion,
+            })
+          : restorationDerivation({
+              pipeline: 'denoiser',
+              task,
+              pack: { ...pack.index, sha256: pack.sha256 },
+              device: pack.device,
+              softwareVersion: ctx.softwareVersion,
+            });
         ctx.update({ degradation });
       } else if (ev.type === 'frame') {
         const done = await frames.write(ev.index, ev.values);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { newUid, parseInstance } from '../../../pacs-adapters/index.js';
+import { newUid, parseInstance, readNaturalDataset } from '../../../pacs-adapters/index.js';
 import type { JobRecord } from '../../../server/jobs/index.js';
 import { ctSeries, ended, MemoryPacs, openEnv, removeDir, waitFor, type Env } from './fixtures.js';
 
@@ -53,6 +53,32 @@ describe('JobService', () => {
     expect(readFileSync(join(frames, '0.bin')).byteLength).toBe(32 * 32 * 4);
     expect(readFileSync(join(frames, 'index.jsonl'), 'utf8').trim().split('\n')).toHaveLength(SLICES);
     expect(existsSync(join(env.dataDir, 'jobs', job.id, 'input'))).toBe(false);
+  });
+
+  it('runs a job with a single-network denoiser pack installed beside the default pack', async () => {
+    const job = await env.jobs.submit(
+      {
+        sourceId: 'local',
+        studyInstanceUid: a.study,
+        seriesInstanceUid: a.series,
+        task: 'auto',
+        pack: 'tiny-denoiser-test',
+        steps: 3,
+      },
+      'tester',
+    );
+    const done = await waitFor(env.jobs, job.id, ended);
+    expect(done.state).toBe('done');
+    expect(done.error).toBeUndefined();
+    expect(done.progress).toEqual({ done: SLICES, total: SLICES });
+    expect(done.degradation).toBe('not used by denoiser packs');
+    expect(Object.keys(done.timings.restore ?? {})).toEqual(['denoiser', 'other', 'total']);
+    const derived = env.store.listInstances(done.derivedSeriesInstanceUid as string);
+    expect(derived).toHaveLength(SLICES);
+    const ds = readNaturalDataset(readFileSync(derived[0].path), derived[0].path);
+    expect(String(ds.DerivationDescription)).toMatch(
+      /^single-network denoiser \(baseline\); task denoise; model pack tiny-denoiser-test v0\.1\.0 sha256:[0-9a-f]{64}; tile=64x64, device=cpu;/,
+    );
   });
 
   it('validates submissions: unknown source, pack, task; missing series', async () => {

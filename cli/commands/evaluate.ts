@@ -1,0 +1,100 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import type { Logger } from '../../common/index.js';
+import type { DeviceRequest } from '../../models/index.js';
+import {
+  evaluateClip,
+  evaluateCt,
+  readHeldOutClip,
+  readHeldOutCt,
+  type CtFigures,
+  type Method,
+  type RgbFigures,
+} from '../../validation/index.js';
+import { EXIT } from '../exitCodes.js';
+
+export interface EvaluateOptions {
+  readonly data: string;
+  readonly ct?: string;
+  /** 1-based inclusive slice range, e.g. [38, 61]. */
+  readonly slices?: readonly [number, number];
+  readonly doses: readonly number[];
+  readonly clip?: string;
+  readonly frames: number;
+  readonly packs: readonly string[];
+  readonly device: DeviceRequest;
+  readonly jsonOut?: string;
+  readonly logger: Logger;
+}
+
+const f2 = (x: number): string => x.toFixed(2);
+const f4 = (x: number): string => x.toFixed(4);
+const f1 = (x: number): string => x.toFixed(1);
+
+function ctTable(rows: Record<string, CtFigures>): string {
+  const head =
+    '| method | PSNR [-160,240] | SSIM [-160,240] | PSNR C50/W400 | SSIM C50/W400 | RMSE HU | noise SD HU | flicker HU | s |\n' +
+    '|---|---|---|---|---|---|---|---|---|\n';
+  return (
+    head +
+    Object.entries(rows)
+      .map(
+        ([n, r]) =>
+          `| ${n} | ${f2(r.psnrMetric)} | ${f4(r.ssimMetric)} | ${f2(r.psnrAbdomen)} | ${f4(r.ssimAbdomen)} | ${f1(r.rmseHu)} | ${f1(r.noiseSdHu)} | ${f1(r.flickerHu)} | ${f1(r.seconds)} |`,
+      )
+      .join('\n')
+  );
+}
+
+function rgbTable(rows: Record<string, RgbFigures>): string {
+  return (
+    '| method | PSNR dB | SSIM | flicker (8-bit) | s |\n|---|---|---|---|---|\n' +
+    Object.entries(rows)
+      .map(([n, r]) => `| ${n} | ${f2(r.psnr)} | ${f4(r.ssim)} | ${f2(r.flicker)} | ${f1(r.seconds)} |`)
+      .join('\n')
+  );
+}
+
+/** Name shown for a pack: its folder name. */
+function methods(packs: readonly string[]): Method[] {
+  return [{ name: 'input' }, ...packs.map((p) => ({ name: basename(p.replace(/\/+$/, '')), pack: p }))];
+}
+
+/**
+ * `gsdiff evaluate`: the held-out comparison of docs/RESULTS.md. Every pack runs through the same runtime on the
+ * same simulated low-dose slices (and degraded capsule frames); figures use validation/metrics.
+ */
+export async function evaluateCommand(o: EvaluateOptions, out: NodeJS.WritableStream): Promise<number> {
+  const ms = methods(o.packs);
+  const report: Record<string, unknown> = { date: new Date().toISOString(), device: o.device, packs: o.packs };
+  if (o.ct) {
+    const data = await readHeldOutCt(o.data, o.ct);
+    const [a, b] = o.slices ?? [1, data.slices];
+    report.ct = { series: o.ct, slices: [a, b], doses: {} as Record<string, unknown> };
+    for (const dose of o.doses) {
+      const rows = await evaluateCt(
+        data,
+        dose,
+        a - 1,
+        b - a + 1,
+        ms,
+        o.device,
+        { modality: 'CT', samplesPerPixel: 1, acquisition: {} },
+        o.logger,
+      );
+      (report.ct as { doses: Record<string, unknown> }).doses[String(dose)] = rows;
+      out.write(`\nCT ${o.ct}, slices ${a}-${b}, simulated dose ${dose * 100} %\n\n${ctTable(rows)}\n`);
+    }
+  }
+  if (o.clip) {
+    const data = await readHeldOutClip(o.data, o.clip);
+    const rows = await evaluateClip(data, o.frames, ms, o.device, o.logger);
+    report.capsule = { clip: o.clip, frames: Math.min(o.frames, data.frames), rows };
+    out.write(`\ncapsule ${o.clip}, ${Math.min(o.frames, data.frames)} frames\n\n${rgbTable(rows)}\n`);
+  }
+  if (o.jsonOut) {
+    await mkdir(dirname(o.jsonOut), { recursive: true });
+    await writeFile(o.jsonOut, `${JSON.stringify(report, null, 1)}\n`);
+  }
+  return EXIT.OK;
+}

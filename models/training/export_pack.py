@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""Export trained checkpoints (train.py) to a model pack (models/README.md, format 1).
+
+    /usr/bin/python3 models/training/export_pack.py --run .cache/runs/gsdiff-s --out models/packs/gsdiff-s
+    /usr/bin/python3 models/training/export_pack.py --redcnn .cache/runs/redcnn --out .cache/packs/redcnn
+
+A GSDiff pack takes ``aux.pt`` (CLIP encoders, recognizer), ``vae.pt`` and ``joint.pt`` (U-Net, DPM, extractor,
+TRN) from the run folder; every graph is exported with the contract's names and dynamic axes, checked with
+onnx.checker, and run in torch at two sizes. A RED-CNN run becomes a ``DenoiserPipeline`` pack.
+Provenance (steps, minutes, seeds, data, torch version) goes into model_index.json's ``training`` object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import torch
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from export_tiny_pack import as_tuple, check_graph, sha256, specs  # noqa: E402
+from gsdiff import jsonfmt  # noqa: E402
+from gsdiff.build import COMPONENTS, construct  # noqa: E402
+from gsdiff.config import CONFIGS, TinyConfig  # noqa: E402
+from gsdiff.onnx_io import compact_tensor_names, export  # noqa: E402
+from gsdiff.redcnn import RedCnn  # noqa: E402
+from gsdiff.scheduler import scheduler_config  # noqa: E402
+from gsdiff.tokenizer import write_tokenizer_files  # noqa: E402
+
+# Inference defaults: 10-step DDIM schedule entered at strength 0.2 (two steps, t = 101 and 1), the range L_rec
+# trained (train.py T_REC = 120).
+DEFAULTS = {'steps': 10, 'strength': 0.2, 'eta': 0.0, 'tile_overlap': 8}
+
+
+def provenance(run: Path, stages: list[str]) -> dict:
+    out: dict = {}
+    for stage in stages:
+        state = torch.load(run / f'{stage}.pt', map_location='cpu')
+        cfg_file = run / f'{stage}.config.json'
+        out[stage] = {
+            'steps': state['step'],
+            'minutes': round(state['elapsed_s'] / 60, 1),
+            'seed': state['seed'],
+            'torch': state['torch'],
+            'train': state['train'],
+            **({'settings': json.loads(cfg_file.read_text())} if cfg_file.exists() else {}),
+        }
+    return out
+
+
+def fresh_out(out: Path) -> None:
+    if out.exists():
+        if any(out.iterdir()) and not (out / 'model_index.json').exists():
+            raise SystemExit(f'export_pack: expected an empty folder or an existing pack at {out}')
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+
+
+def files_map(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): sha256(p) for p in sorted(out.rglob('*')) if p.is_file()}
+
+
+def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
+    aux = torch.load(run / 'aux.pt', map_location='cpu')
+    vae = torch.load(run / 'vae.pt', map_location='cpu')
+    joint = torch.load(run / 'joint.pt', map_location='cpu')
+    if joint['config'] != cfg.name:
+        raise SystemExit(f"export_pack: {run / 'joint.pt'} is config {joint['config']!r}, expected {cfg.name!r}")
+    models: dict[str, torch.nn.Module] = {}
+    for name in COMPONENTS:
+        m = construct(name, cfg)
+        src = aux if name.startswith('clip') or name == 'degradation_recognizer' else vae if name.startswith('vae') else joint
+        m.load_state_dict(src['models'][name])
+        models[name] = m.eval()
+    fresh_out(out)
+    for spec in specs(models, cfg):
+        g = torch.Generator().manual_seed(1)
+        example = spec.make_inputs(0, g)  # type: ignore[operator]
+        path = out / spec.name / 'model.onnx'
+        dyn = {n: axes for n, (_, axes) in spec.inputs.items()} | dict(spec.outputs)
+        export(spec.module, example, path, list(spec.inputs), list(spec.outputs), dyn)
+        compact_tensor_names(path)
+        check_graph(spec, path)
+        for variant in (0, 1):
+            with torch.no_grad():
+                outputs = as_tuple(spec.module(*spec.make_inputs(variant, torch.Generator().manual_seed(2 + variant))))
+            if any(not torch.isfinite(o).all() for o in outputs):
+                raise SystemExit(f'export_pack: {spec.name}: non-finite torch output')
+        print(f'{spec.name}: {path.stat().st_size} bytes, ok', flush=True)
+    (out / 'scheduler').mkdir()
+    (out / 'scheduler' / 'scheduler_config.json').write_text(jsonfmt.dumps(scheduler_config()))
+    write_tokenizer_files(out / 'tokenizer', list(cfg.tokenizer_words), cfg.max_length)
+    (out / 'degradation_recognizer' / 'labels.json').write_text(jsonfmt.dumps(list(cfg.recognizer_labels)))
+    index = {
+        '_class_name': 'GSDiffPipeline',
+        'format_version': 1,
+        'name': cfg.name,
+        'version': version,
+        'components': {name: f'{name}/model.onnx' for name in COMPONENTS},
+        'tokenizer': {'vocab': 'tokenizer/vocab.json', 'merges': 'tokenizer/merges.txt', 'max_length': cfg.max_length},
+        'recognizer_labels': 'degradation_recognizer/labels.json',
+        'scheduler': 'scheduler/scheduler_config.json',
+        'files': files_map(out),
+        'tile': {'height': cfg.tile, 'width': cfg.tile},
+        'grid': {'rows': cfg.grid_rows, 'cols': cfg.grid_cols},
+        'latent': {
+            'channels': cfg.latent_channels,
+            'downscale': cfg.downscale,
+            'scaling_factor': round(float(joint['extra']['scaling_factor']), 6),
+        },
+        'mapping': {'ct': {'low_hu': cfg.ct_low_hu, 'high_hu': cfg.ct_high_hu}, 'rgb': {'scale': 127.5, 'offset': -1}},
+        'defaults': {**DEFAULTS, 'window_stride': max(1, cfg.frames - 3)},
+        'prompts': {
+            'recognition': 'What kinds of degradation types are in this image?',
+            'template': 'Please remove the [degradation] from this image or video',
+        },
+        'training': provenance(run, ['aux', 'vae', 'joint']),
+    }
+    (out / 'model_index.json').write_text(jsonfmt.dumps(index))
+
+
+def export_redcnn(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
+    state = torch.load(run / 'redcnn.pt', map_location='cpu')
+    model = RedCnn()
+    model.load_state_dict(state['models']['denoiser'])
+    model.eval()
+    fresh_out(out)
+    path = out / 'denoiser' / 'model.onnx'
+    axes = {0: 'batch', 2: 'height', 3: 'width'}
+    export(model, (torch.zeros(1, 3, cfg.tile, cfg.tile),), path, ['frames'], ['restored'],
+           {'frames': axes, 'restored': axes})  # fmt: skip
+    compact_tensor_names(path)
+    index = {
+        '_class_name': 'DenoiserPipeline',
+        'format_version': 1,
+        'name': 'redcnn',
+        'version': version,
+        'components': {'denoiser': 'denoiser/model.onnx'},
+        'files': files_map(out),
+        'tile': {'height': cfg.tile, 'width': cfg.tile},
+        'mapping': {'ct': {'low_hu': cfg.ct_low_hu, 'high_hu': cfg.ct_high_hu}, 'rgb': {'scale': 127.5, 'offset': -1}},
+        'defaults': {'tile_overlap': 16},
+        'training': provenance(run, ['redcnn']),
+    }
+    (out / 'model_index.json').write_text(jsonfmt.dumps(index))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--run', type=Path, help='a gsdiff run folder (aux.pt, vae.pt, joint.pt)')
+    p.add_argument('--redcnn', type=Path, help='a redcnn run folder (redcnn.pt)')
+    p.add_argument('--config', choices=sorted(CONFIGS), default=None, help="default: the joint checkpoint's")
+    p.add_argument('--out', type=Path, required=True)
+    p.add_argument('--version', default='0.1.0')
+    args = p.parse_args()
+    torch.set_num_threads(2)
+    if (args.run is None) == (args.redcnn is None):
+        raise SystemExit('export_pack: expected exactly one of --run or --redcnn')
+    if args.run is not None:
+        name = args.config or torch.load(args.run / 'joint.pt', map_location='cpu')['config']
+        export_gsdiff(args.run, args.out, CONFIGS[name], args.version)
+    else:
+        export_redcnn(args.redcnn, args.out, CONFIGS[args.config or 'gsdiff-s'], args.version)
+    total = sum(f.stat().st_size for f in args.out.rglob('*') if f.is_file())
+    print(f'pack: {args.out} ({total} bytes)')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,358 @@
+#!/usr/bin/python3
+"""Train the compact GSDiff pack (gsdiff-s), its per-frame ablation (gsdiff-s-1x1) and the RED-CNN baseline.
+
+    /usr/bin/python3 models/training/train.py --stage STAGE --config gsdiff-s --data .cache/training \
+        --train abdomen,chest,<clips> --out .cache/runs/gsdiff-s [--minutes M | --steps N] [--threads T] [--seed S]
+
+Stages (each resumes from ``<out>/<stage>.pt`` when present; a budget in minutes or steps is the total over resumes):
+- ``aux``: the compact CLIP-like dual encoder (image ViT + text transformer) trained contrastively on degradation
+  descriptions (InfoNCE between window images and their phrases, a class-level target), and the in-pack
+  degradation recognizer (cross-entropy on single degraded and clean frames).
+- ``vae``: the small VAE as an autoencoder on clean and degraded frames (L1 + 1e-4 latent L2, the encoder exports
+  its mean); the latent scaling factor is set to 1/std of the clean latents, as SD does.
+- ``joint``: with CLIP and the VAE frozen (as the paper freezes CLIP and SD), the U-Net, DPM, Degradation
+  Extractor and TRN are trained with L = L_diff + 0.2 L_rec + 0.01 L_con:
+  * L_diff: epsilon MSE on the noised *clean* grid latent, t ~ U[0, 1000), conditioned on Z_d and the DPM fed the
+    degraded grid latent f_d;
+  * L_rec: L1 between clean frames and V_r = (D_V - V_d) + T(V_d), where D_V decodes the one-step DDIM estimate
+    x0 from the degraded latent noised to t ~ U[1, T_rec] (T_rec = 250 covers the pack's img2img start), so the
+    training path is the inference path with one step;
+  * L_con (bounded, ours): triplet hinge max(0, m + ||Z_a - Z_p||^2 - ||Z_a - Z_n||^2) / dim with margin m = 1,
+    Z_p from the window shifted by one frame, Z_n from a window of the other degradation type in the batch.
+- ``redcnn``: RED-CNN on single frames (MSE, as its paper), same data, split and crops.
+
+Seeds, configs, elapsed time and losses go to ``<out>/<stage>.log.jsonl`` and the checkpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gsdiff.build import construct, init_random  # noqa: E402
+from gsdiff.config import CONFIGS, TinyConfig  # noqa: E402
+from gsdiff.data import CT_PHRASES, LABEL_CLEAN, RGB_PHRASES, Batch, WindowSampler, load_folder  # noqa: E402
+from gsdiff.mapping import clip_normalise, splice  # noqa: E402
+from gsdiff.redcnn import RedCnn  # noqa: E402
+from gsdiff.scheduler import alphas_cumprod, scheduler_config  # noqa: E402
+from gsdiff.tokenizer import ClipTokenizer, write_tokenizer_files  # noqa: E402
+
+STAGES = ('aux', 'vae', 'joint', 'redcnn')
+LAMBDA_REC, LAMBDA_CON, CON_MARGIN = 0.2, 0.01, 1.0
+T_REC = 120
+BATCH = {'aux': 16, 'vae': 4, 'joint': 2, 'redcnn': 16}
+LR = {'aux': 1e-3, 'vae': 1e-3, 'joint': 4e-4, 'redcnn': 2e-4}
+
+
+def tokenizer_for(cfg: TinyConfig, folder: Path) -> ClipTokenizer:
+    """The pack's tokenizer files, written to ``folder`` and read back exactly as the runtime reads them."""
+    write_tokenizer_files(folder, list(cfg.tokenizer_words), cfg.max_length)
+    return ClipTokenizer(folder / 'vocab.json', folder / 'merges.txt', cfg.max_length)
+
+
+def prompt(template_phrase: str) -> str:
+    return f'Please remove the {template_phrase} from this image or video'
+
+
+def clip_pixels(frames: torch.Tensor, r: int) -> torch.Tensor:
+    """[N, 3, h, w] model range -> CLIP pixel_values at R x R (bilinear, half-pixel centres, as the runtime)."""
+    x = F.interpolate(frames, size=(r, r), mode='bilinear', align_corners=False)
+    return clip_normalise(x)
+
+
+def image_embeds(clip_image, frames: torch.Tensor, r: int) -> torch.Tensor:  # type: ignore[no-untyped-def]
+    """Mean image embedding over the k frames of each window: [B, k, 3, h, w] -> [B, d]."""
+    b, k = frames.shape[:2]
+    return clip_image(clip_pixels(frames.flatten(0, 1), r)).reshape(b, k, -1).mean(dim=1)
+
+
+def grids(frames: torch.Tensor, cfg: TinyConfig) -> torch.Tensor:
+    return torch.stack([splice(f, cfg.grid_rows, cfg.grid_cols) for f in frames])
+
+
+def ungrids(grid: torch.Tensor, cfg: TinyConfig) -> torch.Tensor:
+    from gsdiff.mapping import unsplice
+
+    return torch.stack([unsplice(g, cfg.grid_rows, cfg.grid_cols) for g in grid])
+
+
+class Run:
+    """One stage's models, optimiser, budget and checkpoint."""
+
+    def __init__(self, args: argparse.Namespace, cfg: TinyConfig) -> None:
+        self.args, self.cfg = args, cfg
+        self.out: Path = args.out
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.ckpt = self.out / f'{args.stage}.pt'
+        self.log = self.out / f'{args.stage}.log.jsonl'
+        self.step = 0
+        self.elapsed = 0.0
+        self.extra: dict = {}
+        self.sampler: WindowSampler | None = None
+
+    def load_prev(self, stage: str) -> dict:
+        path = self.out / f'{stage}.pt'
+        if not path.exists():
+            raise SystemExit(f'train: stage {self.args.stage} needs {path} (run --stage {stage} first)')
+        return torch.load(path, map_location='cpu')
+
+    def save(self, models: dict, opt: torch.optim.Optimizer | None) -> None:
+        state = {
+            'stage': self.args.stage,
+            'config': self.cfg.name,
+            'step': self.step,
+            'elapsed_s': self.elapsed,
+            'seed': self.args.seed,
+            'torch': torch.__version__,
+            'models': {n: m.state_dict() for n, m in models.items()},
+            'opt': opt.state_dict() if opt is not None else None,
+            'extra': self.extra,
+            'train': self.args.train,
+        }
+        tmp = self.ckpt.with_suffix('.pt.tmp')
+        torch.save(state, tmp)
+        os.replace(tmp, self.ckpt)  # a killed run never leaves a half-written checkpoint
+
+    def resume(self, models: dict, opt: torch.optim.Optimizer | None) -> None:
+        if not self.ckpt.exists():
+            return
+        state = torch.load(self.ckpt, map_location='cpu')
+        for n, m in models.items():
+            m.load_state_dict(state['models'][n])
+        if opt is not None and state['opt'] is not None:
+            opt.load_state_dict(state['opt'])
+        self.step, self.elapsed, self.extra = state['step'], state['elapsed_s'], state['extra']
+        print(f'resumed {self.ckpt} at step {self.step} ({self.elapsed / 60:.1f} min)', flush=True)
+
+    def budget_left(self) -> bool:
+        if self.args.steps is not None and self.step >= self.args.steps:
+            return False
+        if self.args.minutes is not None and self.elapsed >= self.args.minutes * 60:
+            return False
+        return True
+
+    def loop(self, models: dict, opt: torch.optim.Optimizer, step_fn) -> None:  # type: ignore[no-untyped-def]
+        self.resume(models, opt)
+        if self.sampler is not None:
+            self.sampler.rng = np.random.RandomState((self.args.seed * 31 + self.step) % 2**32)
+        rng = np.random.RandomState((self.args.seed * 100003 + self.step) % 2**32)  # resumable: the stream depends on step
+        torch.manual_seed((self.args.seed * 7919 + self.step) % 2**32)
+        last_save = time.time()
+        with self.log.open('a') as log:
+            while self.budget_left():
+                t0 = time.time()
+                for m in models.values():
+                    m.train()
+                losses = step_fn(rng)
+                opt.zero_grad(set_to_none=True)
+                losses['total'].backward()
+                torch.nn.utils.clip_grad_norm_([p for m in models.values() for p in m.parameters()], 1.0)
+                opt.step()
+                self.step += 1
+                self.elapsed += time.time() - t0
+                row = {'step': self.step, 'elapsed_s': round(self.elapsed, 1)}
+                row |= {k: round(float(v), 6) for k, v in losses.items()}
+                log.write(json.dumps(row) + '\n')
+                if self.step % 10 == 0 or self.step <= 2:
+                    print(json.dumps(row), flush=True)
+                    log.flush()
+                if time.time() - last_save > self.args.save_every:
+                    self.save(models, opt)
+                    last_save = time.time()
+        self.save(models, opt)
+        print(f'{self.args.stage}: {self.step} steps, {self.elapsed / 60:.1f} min -> {self.ckpt}', flush=True)
+
+
+def adam(models: dict, lr: float) -> torch.optim.Optimizer:
+    return torch.optim.AdamW([p for m in models.values() for p in m.parameters() if p.requires_grad], lr=lr,
+                             weight_decay=1e-4)  # fmt: skip
+
+
+def fresh(name: str, cfg: TinyConfig, seed: int) -> torch.nn.Module:
+    """A component with the deterministic initialisation of gsdiff.build (then trained), zero convs at zero."""
+    m = construct(name, cfg)
+    init_random(m, np.random.RandomState(seed))
+    if hasattr(m, 'zero_init_outputs'):
+        m.zero_init_outputs()  # type: ignore[operator]
+    return m
+
+
+def stage_aux(run: Run, sampler: WindowSampler) -> None:
+    cfg = run.cfg
+    tok = tokenizer_for(cfg, run.out / 'tokenizer')
+    names = ['clip_image_encoder', 'clip_text_encoder', 'degradation_recognizer']
+    models = {n: fresh(n, cfg, run.args.seed + i) for i, n in enumerate(names)}
+    logit_scale = torch.nn.Parameter(torch.tensor(math.log(10.0)))
+    models['logit_scale'] = torch.nn.ParameterList([logit_scale])
+    opt = adam(models, LR['aux'])
+
+    def step(rng: np.random.RandomState) -> dict:
+        b: Batch = sampler.sample(BATCH['aux'] // 4)
+        img = F.normalize(image_embeds(models['clip_image_encoder'], b.degraded, cfg.clip_resolution), dim=-1)
+        ids = torch.tensor([tok.encode(prompt(p)) for p in b.phrases])
+        txt = F.normalize(models['clip_text_encoder'](ids), dim=-1)
+        logits = logit_scale.exp() * img @ txt.T
+        same = (b.kind[:, None] == b.kind[None, :]).float()  # class-level targets: every phrase of the type matches
+        target = same / same.sum(dim=1, keepdim=True)
+        l_clip = 0.5 * (-(target * logits.log_softmax(1)).sum(1).mean() - (target.T * logits.log_softmax(0)).sum(0).mean())
+        # recognizer: one degraded frame and one clean frame per window
+        k = b.degraded.shape[1]
+        pick = torch.from_numpy(rng.randint(k, size=b.degraded.shape[0]))
+        rows = torch.arange(b.degraded.shape[0])
+        frames = torch.cat([b.degraded[rows, pick], b.clean[rows, pick]])
+        labels = torch.cat([b.label, torch.full_like(b.label, LABEL_CLEAN)])
+        l_rec = F.cross_entropy(models['degradation_recognizer'](clip_pixels(frames, cfg.clip_resolution)), labels)
+        return {'total': l_clip + l_rec, 'clip': l_clip, 'recognizer': l_rec}
+
+    run.loop(models, opt, step)
+
+
+def stage_vae(run: Run, sampler: WindowSampler) -> None:
+    cfg = run.cfg
+    models = {n: fresh(n, cfg, run.args.seed + 10 + i) for i, n in enumerate(['vae_encoder', 'vae_decoder'])}
+    opt = adam(models, LR['vae'])
+
+    def step(rng: np.random.RandomState) -> dict:
+        b = sampler.sample(BATCH['vae'])
+        x = torch.cat([b.clean[:, :3], b.degraded[:, :3]]).flatten(0, 1)  # single frames: the VAE is per neighbourhood
+        z = models['vae_encoder'](x)
+        y = models['vae_decoder'](z)
+        l1 = (y - x).abs().mean()
+        reg = 1e-4 * z.pow(2).mean()
+        run.extra['latent_std'] = 0.99 * run.extra.get('latent_std', float(z.detach().std())) + 0.01 * float(z.detach().std())
+        return {'total': l1 + reg, 'l1': l1, 'latent_std': torch.tensor(run.extra['latent_std'])}
+
+    run.loop(models, opt, step)
+
+
+def stage_joint(run: Run, sampler: WindowSampler) -> None:
+    cfg = run.cfg
+    aux, vae = run.load_prev('aux'), run.load_prev('vae')
+    frozen = {n: construct(n, cfg) for n in ('clip_image_encoder', 'clip_text_encoder', 'vae_encoder', 'vae_decoder')}
+    for n, m in frozen.items():
+        m.load_state_dict((aux if n.startswith('clip') else vae)['models'][n])
+        m.eval().requires_grad_(False)
+    sf = 1.0 / vae['extra']['latent_std']
+    run.extra['scaling_factor'] = sf
+    names = ['unet', 'dpm', 'degradation_extractor', 'trn']
+    models = {n: fresh(n, cfg, run.args.seed + 20 + i) for i, n in enumerate(names)}
+    opt = adam(models, LR['joint'])
+    tok = tokenizer_for(cfg, run.out / 'tokenizer')
+    acp = torch.tensor(alphas_cumprod(scheduler_config()), dtype=torch.float32)
+
+    def z_d(b: Batch, frames: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            img = image_embeds(frozen['clip_image_encoder'], frames, cfg.clip_resolution)
+            ids = torch.tensor([tok.encode(prompt(p)) for p in b.phrases])
+            txt = frozen['clip_text_encoder'](ids)
+        return models['degradation_extractor'](img, txt)
+
+    def eps_pred(z_t: torch.Tensor, t: torch.Tensor, f_d: torch.Tensor, zd: torch.Tensor) -> torch.Tensor:
+        res = models['dpm'](f_d, z_t, t.float(), zd)
+        return models['unet'](z_t, t, zd, list(res[:-1]), res[-1])
+
+    def step(rng: np.random.RandomState) -> dict:
+        b = sampler.sample(BATCH['joint'])
+        n = b.clean.shape[0]
+        with torch.no_grad():
+            lat_c = frozen['vae_encoder'](grids(b.clean, cfg)) * sf
+            f_d = frozen['vae_encoder'](grids(b.degraded, cfg)) * sf
+        zd = z_d(b, b.degraded)
+        # L_diff
+        t = torch.from_numpy(rng.randint(0, 1000, size=n))
+        a = acp[t].reshape(-1, 1, 1, 1)
+        eps = torch.randn_like(lat_c)
+        l_diff = F.mse_loss(eps_pred(a.sqrt() * lat_c + (1 - a).sqrt() * eps, t, f_d, zd), eps)
+        # L_rec through the one-step inference path
+        t2 = torch.from_numpy(rng.randint(1, T_REC + 1, size=n))
+        a2 = acp[t2].reshape(-1, 1, 1, 1)
+        eps2 = torch.randn_like(f_d)
+        z_t2 = a2.sqrt() * f_d + (1 - a2).sqrt() * eps2
+        x0 = (z_t2 - (1 - a2).sqrt() * eps_pred(z_t2, t2, f_d, zd)) / a2.sqrt()
+        d_v = ungrids(frozen['vae_decoder'](x0 / sf), cfg)
+        v_r = (d_v - b.degraded) + models['trn'](b.degraded)
+        l_rec = (v_r - b.clean).abs().mean()
+        # L_con (hinge): positive = window shifted by one frame; negative = a window of the other type
+        zp = z_d(b, b.neighbour)
+        za, zp = zd.flatten(1), zp.flatten(1)
+        dim = za.shape[1]
+        other = (b.kind[:, None] != b.kind[None, :]).float()
+        if other.sum() > 0:
+            d_neg = torch.cdist(za, za).pow(2) / dim
+            d_neg = (d_neg * other + 1e6 * (1 - other)).min(dim=1).values
+            d_pos = (za - zp).pow(2).sum(1) / dim
+            valid = other.sum(1) > 0
+            l_con = F.relu(CON_MARGIN + d_pos - d_neg)[valid].mean()
+        else:
+            l_con = torch.zeros(())
+        total = l_diff + LAMBDA_REC * l_rec + LAMBDA_CON * l_con
+        return {'total': total, 'diff': l_diff, 'rec': l_rec, 'con': l_con}
+
+    run.loop(models, opt, step)
+
+
+def stage_redcnn(run: Run, sampler: WindowSampler) -> None:
+    models = {'denoiser': RedCnn()}
+    opt = adam(models, LR['redcnn'])
+
+    def step(rng: np.random.RandomState) -> dict:
+        b = sampler.sample(BATCH['redcnn'])
+        x, y = b.degraded.flatten(0, 1), b.clean.flatten(0, 1)
+        loss = F.mse_loss(models['denoiser'](x), y)
+        return {'total': loss, 'mse': loss}
+
+    run.loop(models, opt, step)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--stage', choices=STAGES, required=True)
+    p.add_argument('--config', choices=sorted(CONFIGS), default='gsdiff-s')
+    p.add_argument('--data', type=Path, default=Path('.cache/training'))
+    p.add_argument('--train', required=True, help='comma-separated ct/ and capsule/ folder names under --data')
+    p.add_argument('--out', type=Path, required=True)
+    p.add_argument('--minutes', type=float, default=None)
+    p.add_argument('--steps', type=int, default=None)
+    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--seed', type=int, default=20261126)
+    p.add_argument('--save-every', type=float, default=120.0, help='seconds between checkpoints')
+    p.add_argument('--ct-fraction', type=float, default=0.75)
+    p.add_argument('--crop', type=int, default=32, help='training crop per frame (pixels); 48 for redcnn')
+    args = p.parse_args()
+    if args.minutes is None and args.steps is None:
+        raise SystemExit('train: expected --minutes or --steps')
+    torch.set_num_threads(args.threads)
+    cfg = CONFIGS[args.config]
+    cts, clips = load_folder(args.data, [n for n in args.train.split(',') if n])
+    # RED-CNN sees single frames; its windows are 1 frame
+    from dataclasses import replace
+
+    scfg = replace(cfg, grid_rows=1, grid_cols=1) if args.stage == 'redcnn' else cfg
+    sampler = WindowSampler(
+        cts, clips, scfg, np.random.RandomState(args.seed), ct_fraction=args.ct_fraction, crop=args.crop
+    )
+    run = Run(args, cfg)
+    run.sampler = sampler
+    (args.out / f'{args.stage}.config.json').write_text(json.dumps({
+        'stage': args.stage, 'config': cfg.name, 'train': args.train, 'seed': args.seed, 'threads': args.threads,
+        'batch': BATCH[args.stage], 'lr': LR[args.stage], 'torch': torch.__version__,
+        'phrases': {'ct': CT_PHRASES, 'rgb': RGB_PHRASES}, 'lambda': [1.0, LAMBDA_REC, LAMBDA_CON],
+        'con_margin': CON_MARGIN, 't_rec': T_REC,
+    }, indent=1) + '\n')  # fmt: skip
+    {'aux': stage_aux, 'vae': stage_vae, 'joint': stage_joint, 'redcnn': stage_redcnn}[args.stage](run, sampler)
+
+
+if __name__ == '__main__':
+    main()

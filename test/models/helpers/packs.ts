@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DenoiserPack, GsdiffPack, LoadedPack } from '../../../models/index.js';
+
+/** The tiny denoiser test pack (models/training/export_test_denoiser.py): 3 convs 3x3, tile 64, overlap 16. */
+export const DENOISER_PACK = join(process.cwd(), 'models/packs/tiny-denoiser-test');
+
+/** Narrows a loaded pack to the GSDiff class (tests that call GSDiff stages directly). */
+export function asGsdiff(pack: LoadedPack): GsdiffPack {
+  if (pack.kind !== 'gsdiff') throw new Error(`expected a GSDiff pack, got ${pack.kind} pack ${pack.index.name}`);
+  return pack;
+}
+
+/** Narrows a loaded pack to the denoiser class. */
+export function asDenoiser(pack: LoadedPack): DenoiserPack {
+  if (pack.kind !== 'denoiser') throw new Error(`expected a denoiser pack, got ${pack.kind} pack ${pack.index.name}`);
+  return pack;
+}
+
+/**
+ * A temporary copy of a pack to break; `edit` changes files and re-signs them so only the intended check fails.
+ * The caller removes the folder.
+ */
+export function brokenPack(source: string, edit: (dir: string, resign: (rel: string) => void) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gsdiff-pack-'));
+  cpSync(source, dir, { recursive: true });
+  const indexFile = join(dir, 'model_index.json');
+  const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { files: Record<string, string> };
+  let resigned = false;
+  edit(dir, (rel) => {
+    index.files[rel] = createHash('sha256')
+      .update(readFileSync(join(dir, rel)))
+      .digest('hex');
+    resigned = true;
+  });
+  // Rewrite the index only when a file was re-signed: an edit of the index itself must survive.
+  if (resigned) writeFileSync(indexFile, JSON.stringify(index, null, 2));
+  return dir;
+}
+
+/** Renames a tensor in an ONNX file by a same-length byte substitution: the protobuf stays valid. */
+export function renameInOnnx(file: string, from: string, to: string): void {
+  if (from.length !== to.length) throw new Error('same length only');
+  const bytes = readFileSync(file);
+  const a = Buffer.from(from);
+  let n = 0;
+  for (let i = bytes.indexOf(a); i >= 0; i = bytes.indexOf(a, i + 1)) {
+    Buffer.from(to).copy(bytes, i);
+    n++;
+  }
+  if (n === 0) throw new Error(`${from} not found in ${file}`);
+  writeFileSync(file, bytes);
+}

@@ -1,0 +1,17 @@
+export type { HuWindow } from './HuWindow.js';
+export { HU_WINDOWS, windowFromCenterWidth } from './huWindows.js';
+export type { Roi } from './Roi.js';
+export { psnr } from './psnr.js';
+export { ssim, SSIM_WINDOW_SIZE, SSIM_SIGMA, SSIM_K1, SSIM_K2 } from './ssim.js';
+export { rmse } from './rmse.js';
+export { roiStats } from './roiStats.js';
+export type { RoiStats } from './roiStats.js';
+export { placeHomogeneousRois, PLACE_ROIS_DEFAULTS } from './placeHomogeneousRois.js';
+export type { PlaceRoisOptions } from './placeHomogeneousRois.js';
+export { cnr } from './cnr.js';
+export { nps2d } from './nps2d.js';
+export type { NpsOptions } from './nps2d.js';
+export type { NpsResult } from './NpsResult.js';
+export type { DetrendMode } from './detrend.js';
+export { flicker } from './flicker.js';
+export { temporalDifferenceEnergy } from './temporalDifferenceEnergy.js';
