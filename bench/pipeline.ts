@@ -1,5 +1,6 @@
 /**
- * GSDiff pipeline throughput on a 512x512 CT series: per-stage milliseconds and slices/s, per device, one run.
+ * Pipeline throughput of a pack (GSDiff, or a single-network denoiser) on a 512x512 CT series: per-stage
+ * milliseconds and slices/s, per device, one run.
  * Usage: node dist/bench/pipeline.js [--pack models/packs/tiny-test] [--slices 9] [--steps 4] [--devices cpu,webgpu]
  * Input: the project's phantom (demo/) at 512x512, so the bench needs no data files. A device that is not available
  * is reported as such and skipped.
@@ -43,8 +44,8 @@ for (const device of devices) {
     { kind: 'ct', count: slices, height: size, width: size, frame: async (i) => frames[i] },
     {
       noise: (n) => Float32Array.from({ length: n }, () => rng.normal()),
-      steps,
-      degradation: 'low-dose CT noise',
+      // A denoiser pack (DenoiserPipeline) takes no steps or text.
+      ...(pack.kind === 'gsdiff' ? { steps, degradation: 'low-dose CT noise' } : {}),
       header: { modality: 'CT', samplesPerPixel: 1, acquisition: {} },
     },
   )) {
@@ -61,7 +62,7 @@ for (const device of devices) {
     pack: `${pack.index.name} ${pack.index.version}`,
     slices,
     size,
-    steps,
+    steps: pack.kind === 'gsdiff' ? steps : null,
     windows,
     tilesPerFrame: tiles,
     tileWindows: windows * tiles,
