@@ -110,6 +110,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--pack <dir>', 'a pack to compare (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--device <device>', 'cpu | webgpu | cuda | auto (default cpu)', deviceOption, 'cpu' as DeviceRequest)
     .option('--json-out <file>', 'write every figure as JSON')
+    .option('--real <path>', 'a real CT series (folder) restored as is: no-reference noise figures')
+    .option('--real-slices <a-b>', '1-based inclusive slice range of --real', sliceRange)
+    .option('--png <file>', 'picture of the middle --real slice: input | each pack (W400/L40)')
     .action(
       async (opts: {
         data: string;
@@ -121,6 +124,9 @@ async function main(argv: string[]): Promise<number> {
         pack: string[];
         device: DeviceRequest;
         jsonOut?: string;
+        real?: string;
+        realSlices?: [number, number];
+        png?: string;
       }) => {
         const config = loadConfig({});
         const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);

@@ -6,3 +6,6 @@ export { readHeldOutCt, readHeldOutClip } from './heldout/readTrainingData.js';
 export type { HeldOutCt, HeldOutClip } from './heldout/readTrainingData.js';
 export { evaluateCt, evaluateClip } from './heldout/evaluateHeldOut.js';
 export type { CtFigures, RgbFigures, Method } from './heldout/evaluateHeldOut.js';
+export { evaluateRealNoise } from './heldout/evaluateHeldOut.js';
+export type { RealNoiseFigures } from './heldout/evaluateHeldOut.js';
+export { pngStrip } from './heldout/pngStrip.js';

@@ -5,6 +5,9 @@ import type { DeviceRequest } from '../../models/index.js';
 import {
   evaluateClip,
   evaluateCt,
+  evaluateRealNoise,
+  pngStrip,
+  windowFromCenterWidth,
   readHeldOutClip,
   readHeldOutCt,
   type CtFigures,
@@ -12,6 +15,7 @@ import {
   type RgbFigures,
 } from '../../validation/index.js';
 import { EXIT } from '../exitCodes.js';
+import { seriesFrame, seriesFromPaths } from './seriesFromPaths.js';
 
 export interface EvaluateOptions {
   readonly data: string;
@@ -24,6 +28,11 @@ export interface EvaluateOptions {
   readonly packs: readonly string[];
   readonly device: DeviceRequest;
   readonly jsonOut?: string;
+  /** A real series (files/folder) restored as is: no-reference noise figures and a picture. */
+  readonly real?: string;
+  readonly realSlices?: readonly [number, number];
+  /** PNG of the middle real slice: input | each pack, soft-tissue window W400/L40. */
+  readonly png?: string;
   readonly logger: Logger;
 }
 
@@ -91,6 +100,42 @@ export async function evaluateCommand(o: EvaluateOptions, out: NodeJS.WritableSt
     const rows = await evaluateClip(data, o.frames, ms, o.device, o.logger);
     report.capsule = { clip: o.clip, frames: Math.min(o.frames, data.frames), rows };
     out.write(`\ncapsule ${o.clip}, ${Math.min(o.frames, data.frames)} frames\n\n${rgbTable(rows)}\n`);
+  }
+  if (o.real) {
+    const loaded = await seriesFromPaths([o.real]);
+    const s = loaded.series;
+    const [a, b] = o.realSlices ?? [1, s.slices.length];
+    const slices: Float32Array[] = [];
+    for (let i = a - 1; i < b; i++) slices.push((await seriesFrame(loaded, i)) as Float32Array);
+    const h = s.firstHeader;
+    const { figures, outputs } = await evaluateRealNoise(
+      slices,
+      s.columns,
+      s.rows,
+      ms,
+      o.device,
+      {
+        modality: s.modality,
+        samplesPerPixel: 1,
+        acquisition: h.acquisition,
+      },
+      o.logger,
+    );
+    report.real = { series: o.real, slices: [a, b], figures };
+    out.write(
+      `\nreal series ${o.real}, slices ${a}-${b} (no reference)\n\n| method | noise SD HU | mean HU | s |\n|---|---|---|---|\n` +
+        Object.entries(figures)
+          .map(([n, r]) => `| ${n} | ${f1(r.noiseSdHu)} | ${f1(r.meanHu)} | ${f1(r.seconds)} |`)
+          .join('\n') +
+        '\n',
+    );
+    if (o.png) {
+      const mid = Math.floor(slices.length / 2);
+      const images = ms.map((m) => outputs[m.name][mid]);
+      await mkdir(dirname(o.png), { recursive: true });
+      await writeFile(o.png, pngStrip(images, s.columns, s.rows, windowFromCenterWidth(40, 400)));
+      out.write(`picture: ${o.png} (slice ${a + mid}: ${ms.map((m) => m.name).join(' | ')}, W400/L40)\n`);
+    }
   }
   if (o.jsonOut) {
     await mkdir(dirname(o.jsonOut), { recursive: true });

@@ -75,6 +75,8 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
     for name in COMPONENTS:
         m = construct(name, cfg)
         src = aux if name.startswith('clip') or name == 'degradation_recognizer' else vae if name.startswith('vae') else joint
+        if name in joint['models']:
+            src = joint  # the joint stage fine-tunes the VAE decoder
         m.load_state_dict(src['models'][name])
         models[name] = m.eval()
     fresh_out(out)
@@ -142,9 +144,11 @@ def export_redcnn(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
         'version': version,
         'components': {'denoiser': 'denoiser/model.onnx'},
         'files': files_map(out),
-        'tile': {'height': cfg.tile, 'width': cfg.tile},
+        # RED-CNN has no padding: its outputs within ~20 px of a tile edge see fewer inputs, so tiles are large
+        # and overlap by 32 px (the feathered blend then takes the edges from the neighbour's interior).
+        'tile': {'height': 128, 'width': 128},
         'mapping': {'ct': {'low_hu': cfg.ct_low_hu, 'high_hu': cfg.ct_high_hu}, 'rgb': {'scale': 127.5, 'offset': -1}},
-        'defaults': {'tile_overlap': 16},
+        'defaults': {'tile_overlap': 32},
         'training': provenance(run, ['redcnn']),
     }
     (out / 'model_index.json').write_text(jsonfmt.dumps(index))

@@ -10,8 +10,8 @@ Stages (each resumes from ``<out>/<stage>.pt`` when present; a budget in minutes
   degradation recognizer (cross-entropy on single degraded and clean frames).
 - ``vae``: the small VAE as an autoencoder on clean and degraded frames (L1 + 1e-4 latent L2, the encoder exports
   its mean); the latent scaling factor is set to 1/std of the clean latents, as SD does.
-- ``joint``: with CLIP and the VAE frozen (as the paper freezes CLIP and SD), the U-Net, DPM, Degradation
-  Extractor and TRN are trained with L = L_diff + 0.2 L_rec + 0.01 L_con:
+- ``joint``: with CLIP and the VAE encoder frozen (the paper freezes CLIP and SD), the U-Net, DPM, Degradation
+  Extractor and TRN are trained, and the VAE decoder fine-tuned, with L = L_diff + 0.2 L_rec + 0.01 L_con:
   * L_diff: epsilon MSE on the noised *clean* grid latent, t ~ U[0, 1000), conditioned on Z_d and the DPM fed the
     degraded grid latent f_d;
   * L_rec: L1 between clean frames and V_r = (D_V - V_d) + T(V_d), where D_V decodes the one-step DDIM estimate
@@ -181,8 +181,11 @@ def adam(models: dict, lr: float) -> torch.optim.Optimizer:
 
 
 def fresh(name: str, cfg: TinyConfig, seed: int) -> torch.nn.Module:
-    """A component with the deterministic initialisation of gsdiff.build (then trained), zero convs at zero."""
+    """A component with the deterministic initialisation of gsdiff.build (then trained), zero convs at zero; the
+    space-to-depth VAE keeps its identity initialisation."""
     m = construct(name, cfg)
+    if name.startswith('vae') and cfg.vae_kind == 's2d':
+        return m
     init_random(m, np.random.RandomState(seed))
     if hasattr(m, 'zero_init_outputs'):
         m.zero_init_outputs()  # type: ignore[operator]
@@ -240,7 +243,7 @@ def stage_vae(run: Run, sampler: WindowSampler) -> None:
 def stage_joint(run: Run, sampler: WindowSampler) -> None:
     cfg = run.cfg
     aux, vae = run.load_prev('aux'), run.load_prev('vae')
-    frozen = {n: construct(n, cfg) for n in ('clip_image_encoder', 'clip_text_encoder', 'vae_encoder', 'vae_decoder')}
+    frozen = {n: construct(n, cfg) for n in ('clip_image_encoder', 'clip_text_encoder', 'vae_encoder')}
     for n, m in frozen.items():
         m.load_state_dict((aux if n.startswith('clip') else vae)['models'][n])
         m.eval().requires_grad_(False)
@@ -248,6 +251,14 @@ def stage_joint(run: Run, sampler: WindowSampler) -> None:
     run.extra['scaling_factor'] = sf
     names = ['unet', 'dpm', 'degradation_extractor', 'trn']
     models = {n: fresh(n, cfg, run.args.seed + 20 + i) for i, n in enumerate(names)}
+    # The decoder is fine-tuned by L_rec (ours: the paper keeps SD's VAE frozen; a VAE trained minutes on 2 cores
+    # is far from SD's, and D_V enters V_r directly). The encoder stays frozen, so f_d and the latent space do not
+    # drift under the U-Net.
+    models['vae_decoder'] = construct('vae_decoder', cfg)
+    models['vae_decoder'].load_state_dict(vae['models']['vae_decoder'])
+    # TRN output head at zero: T(V_d) = V_d at the start, so V_r starts as D_V.
+    torch.nn.init.zeros_(models['trn'].head.weight)
+    torch.nn.init.zeros_(models['trn'].head.bias)
     opt = adam(models, LR['joint'])
     tok = tokenizer_for(cfg, run.out / 'tokenizer')
     acp = torch.tensor(alphas_cumprod(scheduler_config()), dtype=torch.float32)
@@ -281,7 +292,7 @@ def stage_joint(run: Run, sampler: WindowSampler) -> None:
         eps2 = torch.randn_like(f_d)
         z_t2 = a2.sqrt() * f_d + (1 - a2).sqrt() * eps2
         x0 = (z_t2 - (1 - a2).sqrt() * eps_pred(z_t2, t2, f_d, zd)) / a2.sqrt()
-        d_v = ungrids(frozen['vae_decoder'](x0 / sf), cfg)
+        d_v = ungrids(models['vae_decoder'](x0 / sf), cfg)
         v_r = (d_v - b.degraded) + models['trn'](b.degraded)
         l_rec = (v_r - b.clean).abs().mean()
         # L_con (hinge): positive = window shifted by one frame; negative = a window of the other type

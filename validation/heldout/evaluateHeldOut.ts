@@ -180,3 +180,43 @@ export async function evaluateClip(
   }
   return out;
 }
+
+export interface RealNoiseFigures {
+  /** Mean SD (HU) in homogeneous soft-tissue ROIs placed on the input slices. */
+  readonly noiseSdHu: number;
+  /** Mean HU in the same ROIs (a restoration must not shift it). */
+  readonly meanHu: number;
+  readonly seconds: number;
+}
+
+/**
+ * No-reference figures on a real (not simulated) series: each method restores the slices, SD and mean are read in
+ * the same ROIs (placed on the input, soft tissue, SD at most 60 HU). Returns the outputs too, for pictures.
+ */
+export async function evaluateRealNoise(
+  slices: readonly Float32Array[],
+  width: number,
+  height: number,
+  methods: readonly Method[],
+  device: DeviceRequest,
+  header: HeaderFacts,
+  logger: Logger,
+): Promise<{ figures: Record<string, RealNoiseFigures>; outputs: Record<string, Float32Array[]> }> {
+  const rois = slices.map((s) => placeHomogeneousRois(s, width, height, { count: 4, size: 16, maxSd: 60 }));
+  const figures: Record<string, RealNoiseFigures> = {};
+  const outputs: Record<string, Float32Array[]> = {};
+  for (const m of methods) {
+    let frames: Float32Array[] = [...slices];
+    let seconds = 0;
+    if ('pack' in m) {
+      const src: SeriesSource = { kind: 'ct', count: slices.length, height, width, frame: async (i) => slices[i] };
+      const r = await runPack(m, src, header, device, logger);
+      frames = r.frames as Float32Array[];
+      seconds = r.seconds;
+    }
+    const stats = frames.flatMap((f, i) => rois[i].map((roi) => roiStats(f, width, height, roi)));
+    figures[m.name] = { noiseSdHu: mean(stats.map((s) => s.sd)), meanHu: mean(stats.map((s) => s.mean)), seconds };
+    outputs[m.name] = frames;
+  }
+  return { figures, outputs };
+}

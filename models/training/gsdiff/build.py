@@ -21,6 +21,7 @@ from .recognizer import DegradationRecognizer
 from .trn import TailRefineNetwork
 from .unet import UNet
 from .vae import VaeDecoder, VaeEncoder
+from .vae_s2d import SpaceToDepthDecoder, SpaceToDepthEncoder
 
 COMPONENTS = (
     'vae_encoder',
@@ -78,8 +79,12 @@ def vocab_size(cfg: TinyConfig) -> int:
 
 def construct(name: str, cfg: TinyConfig) -> nn.Module:
     if name == 'vae_encoder':
+        if cfg.vae_kind == 's2d':
+            return SpaceToDepthEncoder(cfg.downscale, cfg.latent_channels)
         return VaeEncoder(cfg.vae_channels, cfg.latent_channels)
     if name == 'vae_decoder':
+        if cfg.vae_kind == 's2d':
+            return SpaceToDepthDecoder(cfg.downscale, cfg.latent_channels)
         return VaeDecoder(cfg.vae_channels, cfg.latent_channels)
     if name == 'unet':
         return UNet(cfg.latent_channels, cfg.unet_channels, cfg.unet_layers_per_block, cfg.unet_heads, cfg.z_dim)

@@ -22,7 +22,8 @@ class TinyConfig:
     z_dim: int = 32  # D (U-Net cross-attention dim)
     clip_resolution: int = 32  # R
     max_length: int = 77  # L
-    # VAE
+    # VAE: 'sd' = SD-style (AutoencoderKL layout), 's2d' = lossless space-to-depth (vae_s2d.py)
+    vae_kind: str = 'sd'
     vae_channels: tuple[int, ...] = (8, 16, 16, 16)
     # U-Net: CrossAttnDown, CrossAttnDown, Down / Up, CrossAttnUp, CrossAttnUp; one resnet per down level
     unet_channels: tuple[int, ...] = (16, 16, 32)
@@ -69,18 +70,20 @@ class TinyConfig:
 TINY = TinyConfig()
 
 # The compact trained pack (issue "Step 3"). Sized for training on 2 CPU cores and for the WebGPU EP: 64x64 tiles at
-# inference (a 192x192 grid; trained on 32x32 crops, the graphs are fully convolutional), VAE factor 8 as SD, so the
+# inference (a 192x192 grid; trained on 32x32 crops, the graphs are fully convolutional), a lossless space-to-depth
+# VAE of factor 8 (192 latent channels, see vae_s2d.py), so the
 # U-Net's self-attention spans the whole grid latent (24x24 = 576 tokens at level 0, 144 at level 1, 36 at the mid
 # block at inference); TRN windows of 9 frames x 4 x 4 pixels = 144 tokens.
 GSDIFF_S = TinyConfig(
     name='gsdiff-s',
     tile=64,
+    latent_channels=192,
     downscale=8,
     embed_dim=64,
     z_tokens=4,
     z_dim=64,
     clip_resolution=64,
-    vae_channels=(16, 32, 48, 48),
+    vae_kind='s2d',
     unet_channels=(32, 48, 64),
     unet_heads=4,
     dpm_channels=(16, 16, 32, 48),
