@@ -57,6 +57,11 @@ export interface GsdiffModelIndex extends PackIndexBase {
   readonly defaults: {
     readonly steps: number;
     readonly strength: number;
+    /**
+     * Scale of the noise drawn into an img2img start (strength < 1): 1 = diffusers (default when absent), 0 = a
+     * deterministic start z_t = sqrt(abar_t) f_d, for packs whose U-Net cannot predict that noise (gsdiff-s).
+     */
+    readonly start_noise: number;
     readonly eta: number;
     readonly window_stride: number;
     readonly tile_overlap: number;

@@ -118,13 +118,14 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
       scheduler: relPath(root.scheduler, 'scheduler'),
       grid: { rows: num(grid.rows, 'grid.rows', 1, 16, true), cols: num(grid.cols, 'grid.cols', 1, 16, true) },
       latent: {
-        channels: num(latent.channels, 'latent.channels', 1, 64, true),
+        channels: num(latent.channels, 'latent.channels', 1, 4096, true),
         downscale,
         scaling_factor: num(latent.scaling_factor, 'latent.scaling_factor', Number.MIN_VALUE),
       },
       defaults: {
         steps: num(defaults.steps, 'defaults.steps', 1, 1000, true),
         strength: num(defaults.strength, 'defaults.strength', 0, 1),
+        start_noise: defaults.start_noise === undefined ? 1 : num(defaults.start_noise, 'defaults.start_noise', 0, 1),
         eta: num(defaults.eta, 'defaults.eta', 0, 1),
         window_stride: num(defaults.window_stride, 'defaults.window_stride', 1, 256, true),
         tile_overlap: num(defaults.tile_overlap, 'defaults.tile_overlap', 0, 4096, true),

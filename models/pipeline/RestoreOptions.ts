@@ -12,6 +12,8 @@ export interface RestoreOptions {
   readonly header: HeaderFacts;
   readonly steps?: number;
   readonly strength?: number;
+  /** Scale of the noise drawn into an img2img start (default: the pack's defaults.start_noise). */
+  readonly startNoise?: number;
   readonly eta?: number;
   readonly windowStride?: number;
   readonly tileOverlap?: number;

@@ -49,6 +49,7 @@ export async function* gsdiffSeries(
   const k = idx.grid.rows * idx.grid.cols;
   const steps = o.steps ?? idx.defaults.steps;
   const strength = o.strength ?? idx.defaults.strength;
+  const startNoise = o.startNoise ?? idx.defaults.start_noise;
   const eta = o.eta ?? idx.defaults.eta;
   const stride = o.windowStride ?? Math.min(idx.defaults.window_stride, k);
   const overlap = o.tileOverlap ?? idx.defaults.tile_overlap;
@@ -101,7 +102,7 @@ export async function* gsdiffSeries(
         idx.tile.height,
         idx.tile.width,
         textEmbeds,
-        { schedule, steps, strength, eta, noise: o.noise, signal: o.signal },
+        { schedule, steps, strength, startNoise, eta, noise: o.noise, signal: o.signal },
         timings,
       );
       out.forEach((r, j) => perFrame[j].add(tile.index, unfitTile(r, tile, idx.tile.height, idx.tile.width)));

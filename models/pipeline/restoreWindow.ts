@@ -16,6 +16,8 @@ export interface SamplingOptions {
   /** 1 starts from pure noise (the paper); below 1 starts from the noised degraded latent (img2img). */
   readonly strength: number;
   readonly eta: number;
+  /** Scale of the noise drawn into an img2img start (model_index defaults.start_noise); default 1. */
+  readonly startNoise?: number;
   readonly noise: NoiseSource;
   readonly signal?: AbortSignal;
 }
@@ -82,7 +84,7 @@ export async function restoreWindow(
   const dims = [1, pack.index.latent.channels, h, w];
   const timesteps = setTimesteps(o.schedule, o.steps, o.strength);
   const n = fD.length;
-  let z = o.strength >= 1 ? o.noise(n) : addNoise(fD, o.noise(n), timesteps[0], o.schedule);
+  let z = o.strength >= 1 ? o.noise(n) : addNoise(fD, scaled(o.noise(n), o.startNoise ?? 1), timesteps[0], o.schedule);
   for (const t of timesteps) {
     cancelled();
     const eps = await predictNoise(pack, z, fD, t, guidance, dims);
@@ -98,4 +100,10 @@ export async function restoreWindow(
   const restored = await refineTail(pack, frames, decoded, height, width);
   tick('refine');
   return restored;
+}
+
+function scaled(noise: Float32Array, s: number): Float32Array {
+  if (s === 1) return noise;
+  for (let i = 0; i < noise.length; i++) noise[i] *= s;
+  return noise;
 }
