@@ -69,11 +69,11 @@ class TinyConfig:
 
 TINY = TinyConfig()
 
-# The compact trained pack (issue "Step 3"). Sized for training on 2 CPU cores and for the WebGPU EP: 64x64 tiles at
-# inference (a 192x192 grid; trained on 32x32 crops, the graphs are fully convolutional), a lossless space-to-depth
-# VAE of factor 8 (192 latent channels, see vae_s2d.py), so the
-# U-Net's self-attention spans the whole grid latent (24x24 = 576 tokens at level 0, 144 at level 1, 36 at the mid
-# block at inference); TRN windows of 9 frames x 4 x 4 pixels = 144 tokens.
+# The compact trained pack (issue "Step 3"), sized for training on 2 CPU cores: 64x64 tiles at inference (a 192x192
+# grid; trained on 32x32 crops, every graph is fully convolutional or windowed); a lossless space-to-depth VAE of
+# factor 8 (192 latent channels, vae_s2d.py); a U-Net whose first level is as wide as the latent (192), so it can
+# predict noise in every latent channel, with self-attention over the whole grid latent at its top two levels and the
+# mid block (24x24 = 576 tokens at level 0 at inference); TRN windows of 9 frames x 4 x 4 pixels = 144 tokens.
 GSDIFF_S = TinyConfig(
     name='gsdiff-s',
     tile=64,
@@ -84,9 +84,9 @@ GSDIFF_S = TinyConfig(
     z_dim=64,
     clip_resolution=64,
     vae_kind='s2d',
-    unet_channels=(32, 48, 64),
+    unet_channels=(192, 96, 96),
     unet_heads=4,
-    dpm_channels=(16, 16, 32, 48),
+    dpm_channels=(48, 48, 64, 96),
     dpm_heads=4,
     trn_channels=(16, 32),
     trn_heads=2,
