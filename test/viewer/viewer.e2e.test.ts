@@ -2,93 +2,24 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { createLogger } from '../../common/index.js';
-import { ctPhantomSlice } from '../../demo/index.js';
-import { encodeCtSlice, newUid } from '../../pacs-adapters/index.js';
-import { loadServerConfig, startServer, type RunningServer } from '../../server/index.js';
-import { CHROMIUM, ensureViewerBuilt, freePort, haveChromium, launchChromium } from './browser.js';
-
-/** What `window.__gsdiff` answers (viewer/src/testHook.ts; the viewer is a separate TypeScript project). */
-interface PaneState {
-  readonly images: number;
-  readonly currentImageIdIndex: number;
-  readonly targetImageIdIndex: number;
-  readonly imageId?: string;
-  readonly voiRange?: { readonly lower: number; readonly upper: number };
-  readonly colormap?: string;
-  readonly zoom: number;
-  readonly pan: readonly [number, number];
-}
-interface HookState {
-  readonly panes: { readonly original: PaneState; readonly restored: PaneState };
-  readonly review: {
-    readonly source: string;
-    readonly mode: string;
-    readonly jobId?: string;
-    readonly derivedSeries?: string;
-  };
-  readonly sync: { readonly slice: boolean; readonly voi: boolean; readonly camera: boolean };
-  readonly framesReceived: number;
-  readonly pendingSlice?: number;
-  readonly job?: { readonly id: string; readonly state: string; readonly done: number; readonly total: number };
-}
-interface HookEvent {
-  readonly t: number;
-  readonly event: string;
-  readonly scheme?: string;
-  readonly nonBlank?: number;
-  readonly distinct?: number;
-  readonly index?: number;
-  readonly framesReceived?: number;
-  readonly slice?: number | null;
-}
-interface CanvasStats {
-  readonly width: number;
-  readonly height: number;
-  readonly nonBlank: number;
-  readonly distinct: number;
-}
-interface Hook {
-  readonly ready: true;
-  state(): HookState;
-  readonly events: HookEvent[];
-  canvasStats(pane: 'original' | 'restored'): CanvasStats;
-}
-type HookWindow = {
-  __gsdiff?: Hook;
-  sessionStorage: { getItem(k: string): string | null };
-  location: { hash: string };
-};
+import { newUid } from '../../pacs-adapters/index.js';
+import type { RunningServer } from '../../server/index.js';
+import { CHROMIUM, ensureViewerBuilt, haveChromium, launchChromium } from './browser.js';
+import {
+  events,
+  seriesContext,
+  startViewerServer,
+  state,
+  stats,
+  storeCtPhantom,
+  until,
+  type HookWindow,
+} from './harness.js';
 
 const ARTIFACTS = join(process.cwd(), 'test', 'artifacts', 'viewer');
 const TOKEN = 'viewer-e2e-token-0123456789';
 const SLICES = 12;
 const SIZE = 64;
-
-const state = (page: Page): Promise<HookState> =>
-  page.evaluate(() => (globalThis as unknown as HookWindow).__gsdiff!.state());
-const events = (page: Page): Promise<HookEvent[]> =>
-  page.evaluate(() => [...(globalThis as unknown as HookWindow).__gsdiff!.events]);
-const stats = (page: Page, pane: 'original' | 'restored'): Promise<CanvasStats> =>
-  page.evaluate((p) => (globalThis as unknown as HookWindow).__gsdiff!.canvasStats(p), pane);
-
-/** Polls `probe` until it returns a value (not undefined / false), or fails with the last state seen. */
-async function until<T>(
-  page: Page,
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) {
-      throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(await state(page).catch(() => null))}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const describeIfChromium = haveChromium() ? describe : describe.skip;
 if (!haveChromium()) {
@@ -112,52 +43,14 @@ describeIfChromium('viewer (Chromium, real server)', () => {
   beforeAll(async () => {
     ensureViewerBuilt();
     mkdirSync(ARTIFACTS, { recursive: true });
-    // Browsers send an Origin header on same-origin module-script and POST requests, and the server's CORS check
-    // refuses every origin outside GSDIFF_CORS_ORIGINS, its own included: so the test lists the server's own origin.
-    const port = await freePort();
-    const config = loadServerConfig(
-      { data: dir, port, demo: false, device: 'cpu' },
-      { GSDIFF_TOKEN: TOKEN, GSDIFF_CORS_ORIGINS: `http://127.0.0.1:${port}` },
-    );
-    if (!config.viewerDir) throw new Error('viewer e2e: expected viewer/dist to be served, got no viewerDir');
-    running = await startServer(config, { logger: createLogger('silent'), version: 'test' });
-    const ctx = {
-      patientId: 'VIEWER-E2E',
-      patientName: 'VIEWER^E2E',
+    running = await startViewerServer(dir, TOKEN);
+    const ctx = seriesContext({
       studyInstanceUid: study,
-      studyId: 'V1',
-      studyDescription: 'viewer e2e phantom',
       seriesInstanceUid: series,
-      seriesNumber: 1,
+      studyDescription: 'viewer e2e phantom',
       seriesDescription: 'low dose phantom',
-      frameOfReferenceUid: newUid(),
-      provenance: 'SYNTHETIC',
-      softwareVersion: 'test',
-      createdAt: new Date(),
-    };
-    let seed = 12345;
-    const noise = (): number => {
-      // Deterministic uniform noise (LCG), about ±40 HU: a low-dose look.
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return (seed / 2147483648 - 0.5) * 80;
-    };
-    for (let z = 0; z < SLICES; z++) {
-      const hu = ctPhantomSlice(z, SLICES, SIZE).map((v) => v + noise());
-      await running.store.storeInstance(
-        encodeCtSlice(ctx, {
-          sopInstanceUid: newUid(),
-          instanceNumber: z + 1,
-          rows: SIZE,
-          columns: SIZE,
-          hu,
-          position: [0, 0, z * 20],
-          pixelSpacing: [5.6, 5.6],
-          sliceThickness: 20,
-          acquisition: { ctdiVol: 1.5 },
-        }),
-        'test',
-      );
-    }
+    });
+    await storeCtPhantom(running.store, ctx, { slices: SLICES, size: SIZE });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
     page.on('console', (m) => {

@@ -68,6 +68,7 @@ export class App {
   async launch(launch: JobLaunch): Promise<void> {
     const target = this.selected;
     if (!target) throw new Error('launch: expected a selected series, got none');
+    this.events.record('job-launch', { task: launch.task, steps: launch.steps ?? null });
     const job = await this.api.submitJob({ ...target, task: launch.task, steps: launch.steps });
     this.events.record('job-submitted', { job: job.id });
     await this.openJob(job);
@@ -140,13 +141,22 @@ export class App {
       this.events.restoredEmpty(false);
       this.events.record('derived-shown', { job: job.id, series: derivedUid, images: derived.imageIds.length });
       const originals = this.review.originalStack?.imageIds.length ?? 0;
-      this.events.status(
-        derived.imageIds.length === originals
-          ? `Done: ${derived.imageIds.length} restored images (stored derived series)`
-          : `Done, but the derived series has ${derived.imageIds.length} images for ${originals} originals: ` +
-              'slices are paired by position order and may not match',
-        derived.imageIds.length === originals ? 'info' : 'error',
-      );
+      const { pairing, pairedSlices } = this.review.current;
+      const n = derived.imageIds.length;
+      if (n === originals && pairedSlices === originals) {
+        this.events.status(`Done: ${n} restored images (stored derived series)`);
+      } else if (pairing === 'position') {
+        this.events.status(
+          `Done: ${n} restored images for ${originals} originals, paired by slice position: ` +
+            `${originals - pairedSlices} original slice(s) have no restored slice`,
+        );
+      } else {
+        this.events.status(
+          `Done, but the derived series has ${n} images for ${originals} originals and no slice positions: ` +
+            'slices are paired by index and may not match',
+          'error',
+        );
+      }
     } catch (e) {
       this.events.status(`Derived series: ${describeError(e)}`, 'error');
     }

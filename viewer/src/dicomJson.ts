@@ -12,10 +12,16 @@ export type DicomJsonDataset = Record<string, DicomJsonAttribute>;
 /** DICOM tags the viewer reads, by keyword. */
 export const TAG = Object.freeze({
   SOPInstanceUID: '00080018',
+  Modality: '00080060',
+  RecommendedDisplayFrameRate: '00082144',
+  CineRate: '00180040',
+  FrameTime: '00181063',
   SeriesInstanceUID: '0020000E',
   InstanceNumber: '00200013',
   ImagePositionPatient: '00200032',
   ImageOrientationPatient: '00200037',
+  SliceLocation: '00201041',
+  SamplesPerPixel: '00280002',
   NumberOfFrames: '00280008',
   Rows: '00280010',
 } as const);
@@ -37,13 +43,19 @@ export function numberValue(ds: DicomJsonDataset, tag: string): number | undefin
 }
 
 /**
- * Where a slice lies along its normal (ImagePositionPatient . (row x column cosines)); undefined when the geometry is
- * missing. Sorting by it orders the original and the derived series the same way.
+ * Where a slice lies along its normal, in mm: ImagePositionPatient . (row x column cosines), or SliceLocation when
+ * the position or orientation is missing; undefined when both are. Sorting by it orders the original and the derived
+ * series the same way, and `pairSlices` matches them by it.
  */
 export function slicePosition(ds: DicomJsonDataset): number | undefined {
   const p = numberValues(ds, TAG.ImagePositionPatient);
   const o = numberValues(ds, TAG.ImageOrientationPatient);
-  if (p.length !== 3 || o.length !== 6) return undefined;
+  if (p.length !== 3 || o.length !== 6) return numberValue(ds, TAG.SliceLocation);
+  return positionAlongNormal(p, o);
+}
+
+/** A point's coordinate along the normal of an orientation (row cosines x column cosines). */
+export function positionAlongNormal(p: readonly number[], o: readonly number[]): number {
   const n = [o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]];
   return p[0] * n[0] + p[1] * n[1] + p[2] * n[2];
 }

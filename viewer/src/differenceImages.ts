@@ -1,8 +1,12 @@
 import { cache, imageLoader, metaData, type Types } from '@cornerstonejs/core';
 import { ViewerError } from './errors.js';
+import { lumaValues } from './roiMath.js';
 import { createScalarImage, scalarImageMetadata } from './scalarImage.js';
 
-/** Image ids of difference images: `gsdiff-diff:<generation>/<index>` (restored − original, in HU). */
+/**
+ * Image ids of difference images: `gsdiff-diff:<generation>/<index>` (restored − original, in HU; for RGB images the
+ * difference of their Rec. 601 luma, in grey levels).
+ */
 export const DIFF_SCHEME = 'gsdiff-diff';
 
 interface Pair {
@@ -14,20 +18,20 @@ interface Pair {
 
 /**
  * The difference mode's images: each id names a pair (original slice, restored slice); loading it loads both
- * through their own loaders (wadors, gsdiff-stream) and subtracts their HU values. Colour-mapped by the viewport.
+ * through their own loaders (wadors, gsdiff-stream) and subtracts their HU values (or, for colour images, their
+ * luma). Colour-mapped by the viewport.
  */
 export class DifferenceImages {
   private readonly pairs = new Map<string, Pair>();
   private generation = 0;
 
-  /** Difference ids for aligned stacks; the previous generation is dropped. */
-  define(originalIds: readonly string[], restoredIds: readonly string[]): string[] {
+  /** Difference ids for paired slices (in the original's order); the previous generation is dropped. */
+  define(pairs: readonly { readonly original: string; readonly restored: string }[]): string[] {
     this.clear();
     const g = ++this.generation;
-    const n = Math.min(originalIds.length, restoredIds.length);
-    return Array.from({ length: n }, (_, i) => {
+    return pairs.map((p, i) => {
       const id = `${DIFF_SCHEME}:${g}/${i}`;
-      this.pairs.set(id, { original: originalIds[i], restored: restoredIds[i] });
+      this.pairs.set(id, { original: p.original, restored: p.restored });
       return id;
     });
   }
@@ -69,15 +73,16 @@ export class DifferenceImages {
       imageLoader.loadAndCacheImage(pair.original),
       imageLoader.loadAndCacheImage(pair.restored),
     ]);
-    if (a.color || b.color || a.rows !== b.rows || a.columns !== b.columns) {
+    if (a.color !== b.color || a.rows !== b.rows || a.columns !== b.columns) {
       throw new ViewerError(
         'VIEWER_ERR_SERIES',
-        `${imageId}: expected two grey images of one size, got ${a.columns}x${a.rows} and ${b.columns}x${b.rows}`,
+        `${imageId}: expected two images of one size and kind, got ${a.columns}x${a.rows}${a.color ? ' RGB' : ''} ` +
+          `and ${b.columns}x${b.rows}${b.color ? ' RGB' : ''}`,
         { original: pair.original, restored: pair.restored },
       );
     }
-    const o = modalityValues(a);
-    const r = modalityValues(b);
+    const o = displayValues(a);
+    const r = displayValues(b);
     const diff = new Float32Array(o.length);
     for (let i = 0; i < diff.length; i++) diff[i] = r[i] - o[i];
     pair.rows = a.rows;
@@ -93,6 +98,13 @@ export class DifferenceImages {
       geometryOf: pair.original,
     });
   }
+}
+
+/** What measurements and differences are computed on: HU (modality values) for grey images, luma for colour ones. */
+export function displayValues(image: Types.IImage): Float32Array {
+  if (!image.color) return modalityValues(image);
+  const components = image.numberOfComponents ?? (image.rgba ? 4 : 3);
+  return lumaValues(image.getPixelData(), components);
 }
 
 /** An image's values in the modality's unit (HU for CT): pre-scaled pixels as they are, others through slope/intercept. */

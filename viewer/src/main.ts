@@ -1,10 +1,16 @@
 import { ApiClient } from './api.js';
 import { App } from './app.js';
+import { Cine } from './cine.js';
+import { CineControls } from './cineControls.js';
 import { initCornerstone } from './cornerstone.js';
 import { byId } from './dom.js';
 import { describeError } from './errors.js';
 import { JobPanel } from './jobPanel.js';
+import { attachShortcuts, renderShortcutHelp } from './keyboard.js';
+import { MeasurementPanel } from './measurementPanel.js';
+import { Measurements } from './measurements.js';
 import { attachPaneInfo } from './paneInfo.js';
+import { CT_PRESETS } from './presets.js';
 import { Review } from './review.js';
 import { StudyBrowser } from './studyBrowser.js';
 import { EventLog, installTestHook } from './testHook.js';
@@ -13,8 +19,9 @@ import { Toolbar } from './toolbar.js';
 import './styles.css';
 
 /**
- * Boots the viewer: token (sessionStorage, or `#token=` in the address), Cornerstone, the review panes, the study
- * browser, the job launcher and list, and `window.__gsdiff` for tests.
+ * Boots the viewer: token (sessionStorage, or `#token=` in the address), Cornerstone, the review panes, the cine
+ * player, mirrored measurements, keyboard shortcuts, the study browser, the job launcher and list, and
+ * `window.__gsdiff` for tests.
  */
 async function main(): Promise<void> {
   const tokens = new TokenStore(sessionStorage);
@@ -53,28 +60,41 @@ async function main(): Promise<void> {
     },
     record: (event, detail) => log.record(event, detail),
   });
-  // A restored slice whose frame has not arrived: cover the pane (it still shows the previous image).
-  const showPending = (): void => {
+  // A restored slice whose frame has not arrived, or no restored slice at the original's position: cover the pane
+  // (it still shows the previous image, which would be misleading next to the original).
+  const showCover = (): void => {
     const slice = review.pendingSlice();
-    restoredPending.hidden = slice === undefined;
+    const unpaired = review.unpairedSlice();
+    restoredPending.hidden = slice === undefined && unpaired === undefined;
+    if (unpaired !== undefined) {
+      const position = review.originalStack?.frames[unpaired]?.position;
+      restoredPending.dataset.cover = 'unpaired';
+      restoredPending.textContent =
+        `Slice ${unpaired + 1}: no restored slice at this position` +
+        (position === undefined ? '' : ` (${position.toFixed(1)} mm)`) +
+        ' — the derived series has other slices; scroll to a paired one';
+      return;
+    }
     if (slice === undefined) return;
     const job = app.job;
     const ended = job && (job.state === 'failed' || job.state === 'cancelled');
+    restoredPending.dataset.cover = 'pending';
     restoredPending.textContent = ended
       ? `Slice ${slice + 1}: not restored (job ${job.state})`
       : `Slice ${slice + 1}: waiting for its restored frame (${app.framesReceived}/${job?.progress.total || '?'} frames so far)`;
   };
-  review.onPendingChange = () => {
-    log.record('pending', { slice: review.pendingSlice() ?? null });
-    showPending();
-  };
+  review.on('cover', () => {
+    log.record('pending', { slice: review.pendingSlice() ?? null, unpaired: review.unpairedSlice() ?? null });
+    showCover();
+  });
   attachPaneInfo(review, 'original', byId('info-original', HTMLElement));
   attachPaneInfo(review, 'restored', byId('info-restored', HTMLElement), () => {
     const s = review.current;
     return s.source === 'none' ? '' : s.source === 'stream' ? 'streamed frames' : 'stored derived series';
   });
-  new Toolbar(review, {
+  const toolbar = new Toolbar(review, {
     presets: byId('presets', HTMLElement),
+    tools: byId('left-tools', HTMLElement),
     sync: {
       slice: byId('sync-slice', HTMLInputElement),
       voi: byId('sync-voi', HTMLInputElement),
@@ -84,6 +104,71 @@ async function main(): Promise<void> {
     differenceRange: byId('diff-range', HTMLSelectElement),
     differenceScale: byId('diff-scale', HTMLElement),
     restoredLabel: byId('derived-label', HTMLElement),
+  });
+
+  // Cine: both panes one frame on per 1 / rate seconds (the restored pane follows through Review.step).
+  const cine = new Cine(async (wrap) => {
+    const moved = await review.step(1, wrap);
+    if (moved) {
+      const r = review.viewport('restored');
+      log.record('cine-frame', {
+        original: review.viewport('original').getCurrentImageIdIndex(),
+        restored: r.getImageIds().length > 0 ? r.getCurrentImageIdIndex() : null,
+        restoredImageId: r.getCurrentImageId() ?? null,
+      });
+    }
+    return moved;
+  });
+  const cineControls = new CineControls(cine, {
+    play: byId('cine-play', HTMLButtonElement),
+    speed: byId('cine-speed', HTMLSelectElement),
+    loop: byId('cine-loop', HTMLInputElement),
+    rate: byId('cine-rate', HTMLElement),
+  });
+  cine.onChange = (state) => cineControls.render(state);
+  review.on('original', () => {
+    const stack = review.originalStack;
+    if (stack) cine.setRate(stack.frameRate);
+  });
+
+  // Measurements mirrored on both panes, and their list.
+  const measurements = new Measurements(review);
+  measurements.attach();
+  const measurementPanel = new MeasurementPanel(measurements, review, {
+    list: byId('measurement-list', HTMLUListElement),
+    clear: byId('measurements-clear', HTMLButtonElement),
+  });
+  measurements.onChange = (list) => {
+    measurementPanel.render(list);
+    log.record('measurements', { count: list.length });
+  };
+
+  // Keyboard shortcuts and their help.
+  const help = byId('help', HTMLDivElement);
+  renderShortcutHelp(byId('help-keys', HTMLTableElement));
+  const showHelp = (show = help.hidden): void => {
+    help.hidden = !show;
+  };
+  byId('help-button', HTMLButtonElement).addEventListener('click', () => showHelp(true));
+  byId('help-close', HTMLButtonElement).addEventListener('click', () => showHelp(false));
+  attachShortcuts(document, {
+    playPause: () => cine.toggle(),
+    step: (delta) => void review.step(delta),
+    first: () => void review.goTo(0),
+    last: () => void review.goTo(Number.MAX_SAFE_INTEGER),
+    preset: (i) => {
+      const preset = CT_PRESETS[i];
+      if (preset && !review.current.color) review.applyPreset(preset);
+    },
+    toggleDifference: () => void toolbar.setMode(review.current.mode === 'difference' ? 'restored' : 'difference'),
+    toggleSliceSync: () => toolbar.toggleSync('slice'),
+    tool: (tool) => toolbar.setTool(tool),
+    speed: (direction) => cineControls.stepSpeed(direction),
+    removeLastMeasurement: () => {
+      const last = measurements.list().at(-1);
+      if (last) measurements.remove(last.id);
+    },
+    help: (show) => showHelp(show),
   });
 
   const jobs = new JobPanel(
@@ -135,7 +220,7 @@ async function main(): Promise<void> {
     status('');
     void start();
   });
-  installTestHook(app, review, log);
+  installTestHook(app, review, log, { cine, measurements });
   await start();
 }
 

@@ -1,10 +1,13 @@
 import { Enums, RenderingEngine, type Types } from '@cornerstonejs/core';
 import type { DifferenceImages } from './differenceImages.js';
+import { pairByIndex, pairSlices, pairWithSubset, type SlicePairing } from './pairing.js';
 import { presetVoiRange, type CtPreset } from './presets.js';
 import type { SeriesStack } from './seriesStack.js';
 import type { StreamImages } from './streamImages.js';
 import { PaneSync, type SyncKind } from './sync.js';
-import { attachTools } from './tools.js';
+import { attachTools, setLeftTool, type AnnotationText, type LeftTool } from './tools.js';
+import { annotation as csAnnotation, type Types as ToolTypes } from '@cornerstonejs/tools';
+import type { Vec3 } from './roiMath.js';
 
 export type PaneId = 'original' | 'restored';
 /** What the restored pane's stack comes from. */
@@ -20,6 +23,13 @@ export const VIEWPORT_IDS: Readonly<Record<PaneId, string>> = {
 /** The diverging colour map of the difference mode (vtk.js preset): blue = restored lower, red = restored higher. */
 export const DIFFERENCE_COLORMAP = 'Cool to Warm';
 
+/**
+ * What the review announces: `original` a new series in the original pane (before its images load), `restored` a
+ * new stack in the restored pane (streamed, derived, difference), `cover` a change of `pendingSlice()` or
+ * `unpairedSlice()` (the restored pane is covered or uncovered).
+ */
+export type ReviewEvent = 'original' | 'restored' | 'cover';
+
 export interface ReviewElements {
   readonly original: HTMLDivElement;
   readonly restored: HTMLDivElement;
@@ -33,6 +43,12 @@ export interface ReviewStatus {
   readonly derivedSeries?: string;
   readonly mode: ReviewMode;
   readonly differenceRange: number;
+  /** How the restored pane's slices pair with the original's ('index' until a restored stack is shown). */
+  readonly pairing: SlicePairing['mode'];
+  /** Original slices with a restored slice at their position. */
+  readonly pairedSlices: number;
+  /** The original stack is RGB (a video / endoscopy sequence). */
+  readonly color: boolean;
 }
 
 /**
@@ -43,9 +59,27 @@ export interface ReviewStatus {
 export class Review {
   readonly engine: RenderingEngine;
   readonly sync: PaneSync;
+  readonly tools: ToolTypes.IToolGroup;
+  private left: LeftTool = 'windowLevel';
+  /** The text next to a measurement on the canvas (set by Measurements). */
+  annotationText: AnnotationText = () => undefined;
   private original?: SeriesStack;
+  /** The restored (or derived) images, in their own position order. */
   private restoredIds: string[] = [];
-  private status: ReviewStatus = { source: 'none', mode: 'restored', differenceRange: 100 };
+  /** Original ↔ restoredIds. */
+  private basePairing: SlicePairing = pairByIndex(0, 0);
+  /** What the restored pane shows (restoredIds, or difference images of the paired slices). */
+  private paneIds: string[] = [];
+  /** Original ↔ paneIds. */
+  private panePairing: SlicePairing = pairByIndex(0, 0);
+  private status: ReviewStatus = {
+    source: 'none',
+    mode: 'restored',
+    differenceRange: 100,
+    pairing: 'index',
+    pairedSlices: 0,
+    color: false,
+  };
   /** Bumped by every restored-pane change, so a late stack load does not apply stale display settings. */
   private generation = 0;
   private colormapped = false;
@@ -55,8 +89,9 @@ export class Review {
    * stack itself is not set yet.
    */
   private pending?: { readonly index: number; readonly stack: boolean };
-  /** Called when `pendingSlice()` changes. */
-  onPendingChange: () => void = () => undefined;
+  /** The original slice shown on the left has no restored slice at its position (the restored pane is covered). */
+  private unpaired?: number;
+  private readonly listeners: Record<ReviewEvent, (() => void)[]> = { original: [], restored: [], cover: [] };
 
   constructor(
     private readonly elements: ReviewElements,
@@ -72,18 +107,27 @@ export class Review {
         defaultOptions: { background: [0, 0, 0] as Types.Point3 },
       })),
     );
-    attachTools(RENDERING_ENGINE_ID, Object.values(VIEWPORT_IDS));
+    this.tools = attachTools(RENDERING_ENGINE_ID, Object.values(VIEWPORT_IDS), (data) => this.annotationText(data));
     this.sync = new PaneSync(
       [
         { element: elements.original, viewport: () => this.viewport('original') },
         { element: elements.restored, viewport: () => this.viewport('restored') },
       ],
       {
-        linked: () => this.restoredIds.length > 0,
-        showIndex: (pane, index) => pane === 0 || this.mayShow(index),
+        linked: () => this.paneIds.length > 0,
+        pairedIndex: (from, index) => this.pairedIndex(from, index),
+        showIndex: (pane, index) => (pane === 0 ? index !== undefined : this.mayShow(index)),
       },
     );
     this.sync.attach();
+  }
+
+  on(event: ReviewEvent, listener: () => void): void {
+    this.listeners[event].push(listener);
+  }
+
+  private emit(event: ReviewEvent): void {
+    for (const l of this.listeners[event]) l();
   }
 
   viewport(pane: PaneId): Types.IStackViewport {
@@ -100,6 +144,79 @@ export class Review {
 
   get originalStack(): SeriesStack | undefined {
     return this.original;
+  }
+
+  /** The image ids the restored pane's stack holds now (restored, or difference images). */
+  get restoredPaneIds(): readonly string[] {
+    return this.paneIds;
+  }
+
+  /** Original ↔ restored pane, in the pane's own index space. */
+  get pairing(): SlicePairing {
+    return this.panePairing;
+  }
+
+  /**
+   * The slice of the other pane paired with `index` of pane `from` (0 original, 1 restored), or undefined when that
+   * pane has no slice at this position.
+   */
+  pairedIndex(from: 0 | 1, index: number): number | undefined {
+    return from === 0 ? this.panePairing.toRestored[index] : this.panePairing.toOriginal[index];
+  }
+
+  /** Which pane's stack holds an image id (and at which index), or undefined. */
+  locate(imageId: string): { readonly pane: PaneId; readonly index: number } | undefined {
+    const o = this.original?.imageIds.indexOf(imageId) ?? -1;
+    if (o >= 0) return { pane: 'original', index: o };
+    const r = this.paneIds.indexOf(imageId);
+    return r >= 0 ? { pane: 'restored', index: r } : undefined;
+  }
+
+  /** The original slice whose position has no restored slice, while it is on screen (the pane is covered). */
+  unpairedSlice(): number | undefined {
+    return this.unpaired;
+  }
+
+  /**
+   * Moves both panes `delta` slices (keys, cine). With slice sync on, the restored pane goes to the slice paired
+   * with the original's new slice; with it off, each pane moves by `delta` from where it is (the offset the reader
+   * set is kept). Resolves when both panes have their image.
+   * @param wrap - past the last slice go to the first (and back), else stop at the ends
+   * @returns false when the original pane did not move (at an end without wrap, or no stack)
+   */
+  async step(delta: number, wrap = false): Promise<boolean> {
+    const vp = this.viewport('original');
+    const n = vp.getImageIds().length;
+    if (n === 0 || delta === 0) return false;
+    const move = (from: number, count: number): number =>
+      wrap ? (((from + delta) % count) + count) % count : Math.max(0, Math.min(count - 1, from + delta));
+    const next = move(vp.getTargetImageIdIndex(), n);
+    if (next === vp.getTargetImageIdIndex()) return false;
+    const work: Promise<unknown>[] = [vp.setImageIdIndex(next)];
+    const rvp = this.viewport('restored');
+    const m = rvp.getImageIds().length;
+    if (this.paneIds.length > 0) {
+      let target: number | undefined;
+      if (this.sync.isOn('slice')) {
+        const paired = this.pairedIndex(0, next);
+        target = this.mayShow(paired) ? paired : undefined;
+      } else if (m > 0) {
+        const moved = move(rvp.getTargetImageIdIndex(), m);
+        target = this.mayShow(moved) ? moved : undefined;
+      }
+      if (target !== undefined && target !== rvp.getTargetImageIdIndex()) work.push(rvp.setImageIdIndex(target));
+    }
+    await Promise.all(work.map((p) => p.catch(() => undefined)));
+    return true;
+  }
+
+  /** Goes to a slice of the original (the restored pane follows when slice sync is on). */
+  async goTo(index: number): Promise<void> {
+    const vp = this.viewport('original');
+    const n = vp.getImageIds().length;
+    if (n === 0) return;
+    const target = Math.max(0, Math.min(n - 1, index));
+    await this.step(target - vp.getTargetImageIdIndex(), false);
   }
 
   /**
@@ -126,7 +243,10 @@ export class Review {
   async showOriginal(stack: SeriesStack): Promise<void> {
     this.original = stack;
     this.restoredIds = [];
+    this.paneIds = [];
+    this.basePairing = this.panePairing = pairByIndex(stack.imageIds.length, 0);
     this.setPending(undefined);
+    this.setUnpaired(undefined);
     this.generation++;
     this.differences.clear();
     this.status = {
@@ -135,7 +255,11 @@ export class Review {
       source: 'none',
       jobId: undefined,
       derivedSeries: undefined,
+      pairing: 'index',
+      pairedSlices: 0,
+      color: stack.color,
     };
+    this.emit('original');
     const vp = this.viewport('original');
     await this.sync.mute(0, () => vp.setStack([...stack.imageIds], Math.floor(stack.imageIds.length / 2)));
     vp.render();
@@ -148,14 +272,24 @@ export class Review {
   showStream(jobId: string): void {
     if (!this.original) return;
     this.restoredIds = this.streams.define(jobId, this.original);
+    // One stream image per original frame, in its order.
+    this.basePairing = pairByIndex(this.original.imageIds.length, this.restoredIds.length);
     this.status = { ...this.status, source: 'stream', jobId, derivedSeries: undefined };
     void this.applyRestored();
   }
 
-  /** Replaces streamed frames (or nothing) by the stored derived series, keeping slice, window and camera. */
+  /**
+   * Replaces streamed frames (or nothing) by the stored derived series, keeping slice, window and camera. Its slices
+   * are paired with the original's by position (when both have one), so a derived series with other slices still
+   * lines up.
+   */
   async showDerived(jobId: string, derived: SeriesStack): Promise<void> {
     const previous = this.status;
     this.restoredIds = [...derived.imageIds];
+    this.basePairing = pairSlices(
+      this.original?.frames.map((f) => f.position) ?? [],
+      derived.frames.map((f) => f.position),
+    );
     this.status = { ...this.status, source: 'derived', jobId, derivedSeries: derived.seriesInstanceUid };
     await this.applyRestored();
     if (previous.source === 'stream' && previous.jobId) this.streams.forget(previous.jobId);
@@ -177,8 +311,25 @@ export class Review {
     }
   }
 
+  /** A measurement annotation's handles in world coordinates (for the test hook), or undefined. */
+  annotationPoints(annotationUID: string): Vec3[] | undefined {
+    return csAnnotation.state.getAnnotation(annotationUID)?.data.handles?.points as Vec3[] | undefined;
+  }
+
+  /** What the left mouse button does on both panes. */
+  get leftTool(): LeftTool {
+    return this.left;
+  }
+
+  setLeftTool(tool: LeftTool): void {
+    setLeftTool(this.tools, tool);
+    this.left = tool;
+  }
+
   setSync(kind: SyncKind, on: boolean): void {
     this.sync.set(kind, on);
+    // Unsynchronised, the restored pane shows what the reader scrolls it to: nothing to cover.
+    if (kind === 'slice' && !on) this.setUnpaired(undefined);
   }
 
   /** A CT window on both panes (only the original in difference mode, whose pane has its own scale). */
@@ -197,8 +348,18 @@ export class Review {
     this.engine.resize(true, true);
   }
 
-  /** Whether the restored pane can go to `index` now; otherwise it waits for that frame (see `pending`). */
-  private mayShow(index: number): boolean {
+  /**
+   * Whether the restored pane can go to `index` now. Undefined (no restored slice at the original's position): the
+   * pane is covered as unpaired. A streamed frame that has not arrived: the pane waits for it (see `pending`).
+   */
+  private mayShow(index: number | undefined): boolean {
+    if (index === undefined) {
+      this.setPending(undefined);
+      this.setUnpaired(this.viewport('original').getTargetImageIdIndex());
+      return false;
+    }
+    this.setUnpaired(undefined);
+    // Streams pair by index with the original, so `index` is also the stream's (and its difference image's) index.
     if (this.status.source !== 'stream') return true;
     const arrived = this.streams.has(this.restoredIds[index] ?? '');
     if (this.pending?.stack) {
@@ -211,10 +372,16 @@ export class Review {
     return arrived;
   }
 
+  private setUnpaired(index: number | undefined): void {
+    if (index === this.unpaired) return;
+    this.unpaired = index;
+    this.emit('cover');
+  }
+
   private setPending(p: { readonly index: number; readonly stack: boolean } | undefined): void {
     const changed = p?.index !== this.pending?.index || p?.stack !== this.pending?.stack;
     this.pending = p;
-    if (changed) this.onPendingChange();
+    if (changed) this.emit('cover');
   }
 
   private async applyRestored(): Promise<void> {
@@ -224,18 +391,45 @@ export class Review {
     const difference = this.status.mode === 'difference';
     this.sync.voiSuspended = difference;
     const vp = this.viewport('restored');
-    const index = Math.max(
-      0,
-      Math.min(this.viewport('original').getCurrentImageIdIndex(), this.restoredIds.length - 1),
-    );
-    if (this.status.source === 'stream' && !this.streams.has(this.restoredIds[index])) {
-      this.setPending({ index, stack: true });
+    const originalIndex = this.viewport('original').getTargetImageIdIndex();
+    const base = this.basePairing;
+    let ids: string[];
+    let pairing: SlicePairing;
+    if (difference) {
+      const pairs = base.toRestored.flatMap((r, o) => (r === undefined ? [] : [{ o, r }]));
+      ids = this.differences.define(
+        pairs.map((p) => ({ original: original.imageIds[p.o], restored: this.restoredIds[p.r] })),
+      );
+      pairing = pairWithSubset(
+        original.imageIds.length,
+        pairs.map((p) => p.o),
+        base,
+      );
+    } else {
+      ids = this.restoredIds;
+      pairing = base;
+    }
+    this.paneIds = [...ids];
+    this.panePairing = pairing;
+    this.status = {
+      ...this.status,
+      pairing: base.mode,
+      pairedSlices: base.toRestored.filter((r) => r !== undefined).length,
+    };
+    const restoredIndex = base.toRestored[originalIndex] ?? base.nearestRestored[originalIndex] ?? 0;
+    if (this.status.source === 'stream' && !this.streams.has(this.restoredIds[restoredIndex])) {
+      // Streams pair by index: the pane's index is the stream's.
+      this.setPending({ index: restoredIndex, stack: true });
       return;
     }
     this.setPending(undefined);
-    const ids = difference ? this.differences.define(original.imageIds, this.restoredIds) : this.restoredIds;
+    const paneIndex = pairing.toRestored[originalIndex] ?? pairing.nearestRestored[originalIndex] ?? 0;
+    this.setUnpaired(
+      this.sync.isOn('slice') && pairing.toRestored[originalIndex] === undefined ? originalIndex : undefined,
+    );
+    if (ids.length === 0) return;
     try {
-      await this.sync.mute(1, () => vp.setStack([...ids], Math.min(index, ids.length - 1)));
+      await this.sync.mute(1, () => vp.setStack([...ids], Math.min(paneIndex, ids.length - 1)));
     } catch {
       // An image that could not be loaded: the pane keeps what it shows; the error is on the console.
     }
@@ -250,5 +444,6 @@ export class Review {
     }
     this.sync.copyAll(0);
     vp.render();
+    this.emit('restored');
   }
 }

@@ -1,5 +1,6 @@
 import { wadors } from '@cornerstonejs/dicom-image-loader';
 import type { ApiClient } from './api.js';
+import { frameRateOf, type FrameRate } from './cine.js';
 import { numberValue, slicePosition, stringValue, TAG, type DicomJsonDataset } from './dicomJson.js';
 import { ViewerError } from './errors.js';
 
@@ -10,6 +11,11 @@ export interface StackFrame {
   readonly sopInstanceUid: string;
   /** 1-based frame number within the instance. */
   readonly frameNumber: number;
+  /**
+   * Where the frame lies along the slice normal (mm), for pairing by position; undefined for frames of a multi-frame
+   * instance (a video sequence: frames pair by index) and when the geometry is missing.
+   */
+  readonly position?: number;
 }
 
 /** A series in display order (along the slice normal, then instance number, then frame). */
@@ -18,6 +24,11 @@ export interface SeriesStack {
   readonly seriesInstanceUid: string;
   readonly frames: readonly StackFrame[];
   readonly imageIds: readonly string[];
+  readonly modality?: string;
+  /** RGB (SamplesPerPixel 3): a video/endoscopy sequence; CT presets and HU do not apply. */
+  readonly color: boolean;
+  /** The cine rate of the series (FrameTime, RecommendedDisplayFrameRate, CineRate or the default). */
+  readonly frameRate: FrameRate;
 }
 
 /**
@@ -48,14 +59,23 @@ export async function loadSeriesStack(
   for (const ds of images) {
     const sop = stringValue(ds, TAG.SOPInstanceUID) as string;
     const count = Math.max(1, numberValue(ds, TAG.NumberOfFrames) ?? 1);
+    const position = count === 1 ? slicePosition(ds) : undefined;
     for (let n = 1; n <= count; n++) {
       const imageId = `wadors:${root}/studies/${studyInstanceUid}/series/${seriesInstanceUid}/instances/${sop}/frames/${n}`;
       // The loader's own type for the metadata is its naturalised DICOM JSON, which is what we hand it.
       wadors.metaDataManager.add(imageId, ds as unknown as Parameters<typeof wadors.metaDataManager.add>[1]);
-      frames.push({ imageId, sopInstanceUid: sop, frameNumber: n });
+      frames.push({ imageId, sopInstanceUid: sop, frameNumber: n, position });
     }
   }
-  return { studyInstanceUid, seriesInstanceUid, frames, imageIds: frames.map((f) => f.imageId) };
+  return {
+    studyInstanceUid,
+    seriesInstanceUid,
+    frames,
+    imageIds: frames.map((f) => f.imageId),
+    modality: stringValue(images[0], TAG.Modality),
+    color: numberValue(images[0], TAG.SamplesPerPixel) === 3,
+    frameRate: frameRateOf(images[0]),
+  };
 }
 
 function compareInstances(a: DicomJsonDataset, b: DicomJsonDataset): number {

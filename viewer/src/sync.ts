@@ -12,14 +12,17 @@ export interface SyncPane {
 /** What the owner of the panes decides for PaneSync. */
 export interface SyncGate {
   linked(): boolean;
-  showIndex(pane: 0 | 1, index: number): boolean;
+  /** The slice of the other pane paired with slice `index` of pane `from`; undefined when there is none. */
+  pairedIndex(from: 0 | 1, index: number): number | undefined;
+  /** Asked before a synchronised slice change of pane `pane` (undefined: no paired slice); false to skip it. */
+  showIndex(pane: 0 | 1, index: number | undefined): boolean;
 }
 
 const sameRange = (a: Types.VOIRange | undefined, b: Types.VOIRange | undefined): boolean =>
   !!a && !!b && Math.abs(a.lower - b.lower) < 1e-3 && Math.abs(a.upper - b.upper) < 1e-3;
 
 /**
- * Keeps the two panes together: slice (same index in both aligned stacks), VOI (the same HU window) and camera
+ * Keeps the two panes together: slice (the paired slice: same position, or same index), VOI (the same HU window) and camera
  * (zoom and pan). Each kind can be switched off. Events from a pane being loaded (`mute`) are ignored, so a new stack's
  * default window never overrides what the reader set on the other pane.
  */
@@ -33,12 +36,17 @@ export class PaneSync {
   /**
    * @param panes - original, restored
    * @param gate - `linked`: whether the restored pane shows something paired with the original (false while it is
-   *   empty); `showIndex`: asked before a synchronised slice change, false when the owner takes care of it (a
-   *   streamed frame that has not arrived yet)
+   *   empty); `pairedIndex`: which slice of the other pane goes with a slice (pairing by position); `showIndex`:
+   *   asked before a synchronised slice change, false when the owner takes care of it (a streamed frame that has
+   *   not arrived yet, no paired slice)
    */
   constructor(
     private readonly panes: readonly [SyncPane, SyncPane],
-    private readonly gate: SyncGate = { linked: () => true, showIndex: () => true },
+    private readonly gate: SyncGate = {
+      linked: () => true,
+      pairedIndex: (_from, index) => index,
+      showIndex: (_pane, index) => index !== undefined,
+    },
   ) {}
 
   private linked(): boolean {
@@ -83,8 +91,9 @@ export class PaneSync {
     if (!this.linked()) return;
     const src = this.panes[from].viewport();
     const dst = this.panes[1 - from].viewport();
-    if (!src.getCurrentImageId() || dst.getImageIds().length === 0) return;
-    if (kind === 'slice') this.toIndex((1 - from) as 0 | 1, src.getCurrentImageIdIndex());
+    if (!src.getCurrentImageId()) return;
+    if (kind === 'slice') this.toIndex(from, src.getTargetImageIdIndex());
+    else if (dst.getImageIds().length === 0) return;
     else if (kind === 'voi') {
       const range = src.getProperties().voiRange;
       if (range && !this.voiSuspended) this.apply(() => dst.setProperties({ voiRange: range }), dst);
@@ -93,7 +102,7 @@ export class PaneSync {
 
   private onNewImage(from: 0 | 1, e: CustomEvent<{ imageIdIndex: number }>): void {
     if (!this.enabled.slice || this.muted[from] > 0 || !this.linked()) return;
-    this.toIndex((1 - from) as 0 | 1, e.detail.imageIdIndex);
+    this.toIndex(from, e.detail.imageIdIndex);
   }
 
   private onVoi(from: 0 | 1, e: CustomEvent<{ range?: Types.VOIRange }>): void {
@@ -122,11 +131,14 @@ export class PaneSync {
     dst.setPan(pan);
   }
 
-  private toIndex(to: 0 | 1, index: number): void {
+  /** Moves the other pane to the slice paired with slice `index` of pane `from`. */
+  private toIndex(from: 0 | 1, index: number): void {
+    const to = (1 - from) as 0 | 1;
     const dst = this.panes[to].viewport();
-    if (index < 0 || index >= dst.getImageIds().length) return;
-    if (!this.gate.showIndex(to, index) || dst.getTargetImageIdIndex() === index) return;
-    void dst.setImageIdIndex(index).catch(() => undefined);
+    // The owner's pairing only names slices of the other pane's stack (which may still be loading: showIndex decides).
+    const paired = this.gate.pairedIndex(from, index);
+    if (!this.gate.showIndex(to, paired) || paired === undefined || dst.getTargetImageIdIndex() === paired) return;
+    void dst.setImageIdIndex(paired).catch(() => undefined);
   }
 
   /** Applies a change to the other pane without echoing its own events back. */

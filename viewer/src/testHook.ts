@@ -1,7 +1,12 @@
-import { Enums } from '@cornerstonejs/core';
+import { Enums, metaData } from '@cornerstonejs/core';
 import type { App } from './app.js';
+import type { Cine, CineState } from './cine.js';
+import { positionAlongNormal } from './dicomJson.js';
+import type { Measurement, Measurements } from './measurements.js';
 import type { PaneId, Review, ReviewStatus } from './review.js';
+import type { ImagePoint, Vec3 } from './roiMath.js';
 import { SYNC_KINDS, type SyncKind } from './sync.js';
+import type { LeftTool } from './tools.js';
 
 /** A pane's viewport state, as the e2e tests read it. */
 export interface PaneState {
@@ -13,7 +18,14 @@ export interface PaneState {
   readonly colormap?: string;
   readonly zoom: number;
   readonly pan: readonly [number, number];
+  /** The current image's position along the slice normal (mm), when it has a geometry. */
+  readonly position?: number;
 }
+
+/** A measurement as tests read it: per pane, also where its handles are on the canvas when that image is shown. */
+export type HookMeasurement = Measurement & {
+  readonly canvas: Partial<Record<PaneId, readonly ImagePoint[]>>;
+};
 
 /** How much of a pane's canvas is not background. */
 export interface CanvasStats {
@@ -23,6 +35,8 @@ export interface CanvasStats {
   readonly nonBlank: number;
   /** Distinct grey/colour values (a flat image has 1). */
   readonly distinct: number;
+  /** Pixels that are not grey (channels differ by more than 16): an RGB image shown in colour. */
+  readonly colored: number;
 }
 
 export interface HookEvent {
@@ -44,10 +58,15 @@ export interface GsdiffTestHook {
     readonly framesReceived: number;
     /** The restored slice waiting for its streamed frame (the pane is covered meanwhile). */
     readonly pendingSlice?: number;
+    /** The original slice on screen that has no restored slice at its position (the pane is covered). */
+    readonly unpairedSlice?: number;
     readonly job?: { readonly id: string; readonly state: string; readonly done: number; readonly total: number };
+    readonly cine: CineState;
+    readonly tool: LeftTool;
   };
   readonly events: HookEvent[];
   canvasStats(pane: PaneId): CanvasStats;
+  measurements(): HookMeasurement[];
 }
 
 declare global {
@@ -70,13 +89,26 @@ function paneState(review: Review, pane: PaneId): PaneState {
     colormap: colormap?.name,
     zoom: vp.getZoom(),
     pan: [pan[0], pan[1]],
+    position: imagePosition(vp.getCurrentImageId()),
   };
+}
+
+function imagePosition(imageId: string | undefined): number | undefined {
+  if (!imageId) return undefined;
+  const plane = metaData.get('imagePlaneModule', imageId) as
+    { imagePositionPatient?: number[]; imageOrientationPatient?: number[]; usingDefaultValues?: boolean } | undefined;
+  const p = plane?.imagePositionPatient;
+  const o = plane?.imageOrientationPatient;
+  if (!p || !o || p.length !== 3 || o.length !== 6 || plane?.usingDefaultValues) return undefined;
+  return positionAlongNormal(p.map(Number), o.map(Number));
 }
 
 /** Reads a pane's on-screen canvas back (Cornerstone copies each render onto a 2-D canvas). */
 export function canvasStats(review: Review, pane: PaneId): CanvasStats {
   const canvas = review.element(pane).querySelector('canvas');
-  if (!canvas || canvas.width === 0 || canvas.height === 0) return { width: 0, height: 0, nonBlank: 0, distinct: 0 };
+  if (!canvas || canvas.width === 0 || canvas.height === 0) {
+    return { width: 0, height: 0, nonBlank: 0, distinct: 0, colored: 0 };
+  }
   let ctx = canvas.getContext('2d', { willReadFrequently: true });
   let source: HTMLCanvasElement = canvas;
   if (!ctx) {
@@ -86,15 +118,18 @@ export function canvasStats(review: Review, pane: PaneId): CanvasStats {
     ctx = source.getContext('2d');
     ctx?.drawImage(canvas, 0, 0);
   }
-  if (!ctx) return { width: canvas.width, height: canvas.height, nonBlank: 0, distinct: 0 };
+  if (!ctx) return { width: canvas.width, height: canvas.height, nonBlank: 0, distinct: 0, colored: 0 };
   const { data } = ctx.getImageData(0, 0, source.width, source.height);
   let nonBlank = 0;
+  let colored = 0;
   const seen = new Set<number>();
   for (let i = 0; i < data.length; i += 4) {
-    if (data[i] | data[i + 1] | data[i + 2]) nonBlank++;
-    if (seen.size < 4096) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+    if (r | g | b) nonBlank++;
+    if (Math.max(Math.abs(r - g), Math.abs(g - b), Math.abs(r - b)) > 16) colored++;
+    if (seen.size < 4096) seen.add((r << 16) | (g << 8) | b);
   }
-  return { width: source.width, height: source.height, nonBlank, distinct: seen.size };
+  return { width: source.width, height: source.height, nonBlank, distinct: seen.size, colored };
 }
 
 /** The review's event log (bounded): what the app did and what the restored pane rendered, with times in ms. */
@@ -103,12 +138,33 @@ export class EventLog {
   private readonly t0 = performance.now();
 
   record(event: string, detail: Record<string, unknown> = {}): void {
-    if (this.events.length < 2000) this.events.push({ t: Math.round(performance.now() - this.t0), event, ...detail });
+    if (this.events.length < 10_000) this.events.push({ t: Math.round(performance.now() - this.t0), event, ...detail });
   }
 }
 
+/** Measurements with the canvas position of their handles on the panes that show their image now. */
+function hookMeasurements(review: Review, measurements: Measurements): HookMeasurement[] {
+  const panes: PaneId[] = ['original', 'restored'];
+  return measurements.list().map((m) => {
+    const canvas: Partial<Record<PaneId, readonly ImagePoint[]>> = {};
+    for (const pane of panes) {
+      const pm = m[pane];
+      const vp = review.viewport(pane);
+      if (!pm || vp.getCurrentImageId() !== pm.imageId) continue;
+      const world = review.annotationPoints(pm.annotationUID);
+      if (world) canvas[pane] = world.map((p: Vec3) => vp.worldToCanvas([p[0], p[1], p[2]]) as ImagePoint);
+    }
+    return { ...m, canvas };
+  });
+}
+
 /** Installs `window.__gsdiff` and logs renders of the restored pane (with the scheme of the image shown). */
-export function installTestHook(app: App, review: Review, log: EventLog): GsdiffTestHook {
+export function installTestHook(
+  app: App,
+  review: Review,
+  log: EventLog,
+  parts: { readonly cine: Cine; readonly measurements: Measurements },
+): GsdiffTestHook {
   const record = (event: string, detail: Record<string, unknown> = {}): void => log.record(event, detail);
   // One entry per image shown (and again once a placeholder render is followed by pixels).
   let last = { imageId: '', painted: false };
@@ -140,10 +196,14 @@ export function installTestHook(app: App, review: Review, log: EventLog): Gsdiff
         sync: Object.fromEntries(SYNC_KINDS.map((k) => [k, review.sync.isOn(k)])) as Record<SyncKind, boolean>,
         framesReceived: app.framesReceived,
         pendingSlice: review.pendingSlice(),
+        unpairedSlice: review.unpairedSlice(),
         job: job && { id: job.id, state: job.state, done: job.progress.done, total: job.progress.total },
+        cine: parts.cine.state,
+        tool: review.leftTool,
       };
     },
     canvasStats: (pane) => canvasStats(review, pane),
+    measurements: () => hookMeasurements(review, parts.measurements),
   };
   window.__gsdiff = hook;
   return hook;

@@ -1,0 +1,317 @@
+import type { Browser, Page } from 'playwright-core';
+import { createLogger } from '../../common/index.js';
+import { ctPhantomSlice, endoscopyFrames } from '../../demo/index.js';
+import {
+  encodeCtSlice,
+  encodeEndoscopySequence,
+  frameValues,
+  newUid,
+  parseInstance,
+  type LocalStore,
+  type SyntheticSeriesContext,
+} from '../../pacs-adapters/index.js';
+import { loadServerConfig, startServer, type RunningServer } from '../../server/index.js';
+import { freePort } from './browser.js';
+
+/** What `window.__gsdiff` answers (viewer/src/testHook.ts; the viewer is a separate TypeScript project). */
+export interface PaneState {
+  readonly images: number;
+  readonly currentImageIdIndex: number;
+  readonly targetImageIdIndex: number;
+  readonly imageId?: string;
+  readonly voiRange?: { readonly lower: number; readonly upper: number };
+  readonly colormap?: string;
+  readonly zoom: number;
+  readonly pan: readonly [number, number];
+  readonly position?: number;
+}
+export interface CineState {
+  readonly playing: boolean;
+  readonly rate: { readonly fps: number; readonly source: string };
+  readonly speed: number;
+  readonly loop: boolean;
+  readonly targetFps: number;
+  readonly achievedFps?: number;
+  readonly frames: number;
+}
+export interface HookState {
+  readonly panes: { readonly original: PaneState; readonly restored: PaneState };
+  readonly review: {
+    readonly originalSeries?: string;
+    readonly source: string;
+    readonly mode: string;
+    readonly jobId?: string;
+    readonly derivedSeries?: string;
+    readonly pairing: 'index' | 'position';
+    readonly pairedSlices: number;
+    readonly color: boolean;
+  };
+  readonly sync: { readonly slice: boolean; readonly voi: boolean; readonly camera: boolean };
+  readonly framesReceived: number;
+  readonly pendingSlice?: number;
+  readonly unpairedSlice?: number;
+  readonly job?: { readonly id: string; readonly state: string; readonly done: number; readonly total: number };
+  readonly cine: CineState;
+  readonly tool: string;
+}
+export interface HookEvent {
+  readonly t: number;
+  readonly event: string;
+  readonly scheme?: string;
+  readonly nonBlank?: number;
+  readonly distinct?: number;
+  readonly index?: number;
+  readonly framesReceived?: number;
+  readonly slice?: number | null;
+  readonly unpaired?: number | null;
+  readonly original?: number;
+  readonly restored?: number | null;
+  readonly restoredImageId?: string | null;
+}
+export interface CanvasStats {
+  readonly width: number;
+  readonly height: number;
+  readonly nonBlank: number;
+  readonly distinct: number;
+  readonly colored: number;
+}
+export type ImagePoint = readonly [number, number];
+export interface RoiStats {
+  readonly n: number;
+  readonly mean: number;
+  readonly sd: number;
+  readonly min: number;
+  readonly max: number;
+}
+export interface PaneMeasurement {
+  readonly annotationUID: string;
+  readonly imageId: string;
+  readonly index: number;
+  readonly points: readonly ImagePoint[];
+  readonly length?: number;
+  readonly lengthUnit?: string;
+  readonly stats?: RoiStats;
+  readonly valueUnit?: string;
+}
+export interface HookMeasurement {
+  readonly id: number;
+  readonly kind: 'length' | 'ellipse' | 'rectangle';
+  readonly original?: PaneMeasurement;
+  readonly restored?: PaneMeasurement;
+  readonly canvas: { readonly original?: readonly ImagePoint[]; readonly restored?: readonly ImagePoint[] };
+}
+interface Hook {
+  readonly ready: true;
+  state(): HookState;
+  readonly events: HookEvent[];
+  canvasStats(pane: 'original' | 'restored'): CanvasStats;
+  measurements(): HookMeasurement[];
+}
+export type HookWindow = {
+  __gsdiff?: Hook;
+  sessionStorage: { getItem(k: string): string | null };
+  location: { hash: string };
+};
+export type Pane = 'original' | 'restored';
+
+export const state = (page: Page): Promise<HookState> =>
+  page.evaluate(() => (globalThis as unknown as HookWindow).__gsdiff!.state());
+export const events = (page: Page): Promise<HookEvent[]> =>
+  page.evaluate(() => [...(globalThis as unknown as HookWindow).__gsdiff!.events]);
+export const stats = (page: Page, pane: Pane): Promise<CanvasStats> =>
+  page.evaluate((p) => (globalThis as unknown as HookWindow).__gsdiff!.canvasStats(p), pane);
+export const measurements = (page: Page): Promise<HookMeasurement[]> =>
+  page.evaluate(() => (globalThis as unknown as HookWindow).__gsdiff!.measurements());
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns a value (not undefined / false), or fails with the last state seen. */
+export async function until<T>(
+  page: Page,
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  ms = 30_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) {
+      throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(await state(page).catch(() => null))}`);
+    }
+    await sleep(100);
+  }
+}
+
+/**
+ * A real server on a free loopback port (temp data dir, tiny pack, CPU, no demo data). Browsers send an Origin
+ * header on same-origin module-script and POST requests, and the server's CORS check refuses every origin outside
+ * GSDIFF_CORS_ORIGINS, its own included: so the server's own origin is listed.
+ */
+export async function startViewerServer(dir: string, token: string): Promise<RunningServer> {
+  const port = await freePort();
+  const config = loadServerConfig(
+    { data: dir, port, demo: false, device: 'cpu' },
+    { GSDIFF_TOKEN: token, GSDIFF_CORS_ORIGINS: `http://127.0.0.1:${port}` },
+  );
+  if (!config.viewerDir) throw new Error('viewer e2e: expected viewer/dist to be served, got no viewerDir');
+  return startServer(config, { logger: createLogger('silent'), version: 'test' });
+}
+
+export function seriesContext(
+  o: Pick<SyntheticSeriesContext, 'studyInstanceUid' | 'seriesInstanceUid' | 'studyDescription' | 'seriesDescription'>,
+): SyntheticSeriesContext {
+  return {
+    patientId: 'VIEWER-E2E',
+    patientName: 'VIEWER^E2E',
+    studyId: 'V1',
+    seriesNumber: 1,
+    frameOfReferenceUid: newUid(),
+    provenance: 'SYNTHETIC',
+    softwareVersion: 'test',
+    createdAt: new Date(),
+    ...o,
+  };
+}
+
+/**
+ * A CT phantom series (`ctPhantomSlice` + deterministic uniform noise of about ±40 HU: a low-dose look), slices
+ * `spacingMm` apart along z, 5.6 mm pixels.
+ */
+export async function storeCtPhantom(
+  store: LocalStore,
+  ctx: SyntheticSeriesContext,
+  o: { readonly slices: number; readonly size: number; readonly spacingMm?: number; readonly seed?: number },
+): Promise<void> {
+  let seed = o.seed ?? 12345;
+  const noise = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return (seed / 2147483648 - 0.5) * 80;
+  };
+  const spacing = o.spacingMm ?? 20;
+  for (let z = 0; z < o.slices; z++) {
+    const hu = ctPhantomSlice(z, o.slices, o.size).map((v) => v + noise());
+    await store.storeInstance(
+      encodeCtSlice(ctx, {
+        sopInstanceUid: newUid(),
+        instanceNumber: z + 1,
+        rows: o.size,
+        columns: o.size,
+        hu,
+        position: [0, 0, z * spacing],
+        pixelSpacing: [5.6, 5.6],
+        sliceThickness: spacing,
+        acquisition: { ctdiVol: 1.5 },
+      }),
+      'test',
+    );
+  }
+}
+
+/** A multi-frame RGB endoscopy-like sequence (one Video Endoscopic Image instance) with its FrameTime. */
+export async function storeEndoscopy(
+  store: LocalStore,
+  ctx: SyntheticSeriesContext,
+  o: { readonly frames: number; readonly size: number; readonly frameTimeMs: number },
+): Promise<void> {
+  const seq = endoscopyFrames(o.frames, o.size, 3);
+  await store.storeInstance(
+    encodeEndoscopySequence(ctx, {
+      sopInstanceUid: newUid(),
+      instanceNumber: 1,
+      rows: o.size,
+      columns: o.size,
+      frames: seq.blurred,
+      frameTimeMs: o.frameTimeMs,
+    }),
+    'test',
+  );
+}
+
+/** The HU (or RGB) values of a wadors image id's frame, read from the store (what the viewer should show). */
+export async function storedFrame(store: LocalStore, imageId: string): Promise<Float32Array | Uint8Array> {
+  const m = /\/instances\/([0-9.]+)\/frames\/(\d+)$/.exec(imageId);
+  if (!m) throw new Error(`storedFrame: expected a wadors frame image id, got ${imageId}`);
+  const bytes = await store.readInstanceBytes(m[1]);
+  return frameValues(parseInstance(bytes, m[1]), Number(m[2]) - 1);
+}
+
+/** Mean / sample SD / n of the pixels whose centre lies inside the ellipse inscribed in a box (image coordinates). */
+export function expectedEllipseStats(
+  values: ArrayLike<number>,
+  columns: number,
+  box: { x0: number; y0: number; x1: number; y1: number },
+): RoiStats {
+  const picked: number[] = [];
+  const rows = values.length / columns;
+  const [cx, cy, rx, ry] = [(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, (box.x1 - box.x0) / 2, (box.y1 - box.y0) / 2];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      if (((c + 0.5 - cx) / rx) ** 2 + ((r + 0.5 - cy) / ry) ** 2 <= 1) picked.push(values[r * columns + c]);
+    }
+  }
+  const n = picked.length;
+  const mean = picked.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(picked.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  return { n, mean, sd, min: Math.min(...picked), max: Math.max(...picked) };
+}
+
+/** The bounding box of image points. */
+export function box(points: readonly ImagePoint[]): { x0: number; y0: number; x1: number; y1: number } {
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+}
+
+/** A page on the viewer with the token in the address, collecting console errors. */
+export async function openViewer(browser: Browser, url: string, token: string, consoleErrors: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  await page.goto(`${url}/#token=${token}`);
+  await page.waitForFunction(() => (globalThis as unknown as HookWindow).__gsdiff?.ready === true);
+  return page;
+}
+
+/** Picks a series in the browser and waits until its images are on the original pane. */
+export async function openSeries(page: Page, study: string, series: string, images: number): Promise<HookState> {
+  await page.click(`#study-list li[data-study="${study}"]`);
+  await page.click(`#series-list li[data-series="${series}"]`);
+  return until(page, `series ${series} in the original pane`, async () => {
+    const s = await state(page);
+    return s.review.originalSeries === series &&
+      s.panes.original.images === images &&
+      (await stats(page, 'original')).nonBlank > 0
+      ? s
+      : undefined;
+  });
+}
+
+/** Launches a job from the form and waits for the stored derived series in the restored pane. */
+export async function restoreAndWait(page: Page, task: string, steps: number): Promise<HookState> {
+  await page.selectOption('#job-task', task);
+  await page.fill('#job-steps', String(steps));
+  await page.click('#job-submit');
+  return until(
+    page,
+    'the derived series',
+    async () => {
+      const s = await state(page);
+      return s.review.source === 'derived' && s.panes.restored.imageId?.startsWith('wadors:') ? s : undefined;
+    },
+    90_000,
+  );
+}
+
+/** The centre of a pane's viewport element on the page. */
+export async function paneCentre(page: Page, pane: Pane): Promise<{ x: number; y: number }> {
+  const b = (await page.locator(pane === 'original' ? '#vp-original' : '#vp-restored').boundingBox())!;
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+/** Where a canvas point of a pane is on the page (Cornerstone's canvas coordinates are CSS pixels of the element). */
+export async function pagePoint(page: Page, pane: Pane, p: ImagePoint): Promise<{ x: number; y: number }> {
+  const b = (await page.locator(pane === 'original' ? '#vp-original' : '#vp-restored').boundingBox())!;
+  return { x: b.x + p[0], y: b.y + p[1] };
+}
