@@ -19,6 +19,8 @@ export interface PaneState {
   readonly currentImageIdIndex: number;
   readonly targetImageIdIndex: number;
   readonly imageId?: string;
+  /** The image on the canvas (imageId, except while flicker shows the original on the restored pane). */
+  readonly displayedImageId?: string;
   readonly voiRange?: { readonly lower: number; readonly upper: number };
   readonly colormap?: string;
   readonly zoom: number;
@@ -33,6 +35,13 @@ export interface CineState {
   readonly targetFps: number;
   readonly achievedFps?: number;
   readonly frames: number;
+}
+export interface FlickerState {
+  readonly on: boolean;
+  readonly periodMs: number;
+  readonly showing: 'original' | 'restored';
+  readonly paired: boolean;
+  readonly displayedImageId?: string;
 }
 export interface HookState {
   readonly panes: { readonly original: PaneState; readonly restored: PaneState };
@@ -53,6 +62,7 @@ export interface HookState {
   readonly job?: { readonly id: string; readonly state: string; readonly done: number; readonly total: number };
   readonly cine: CineState;
   readonly tool: string;
+  readonly flicker: FlickerState;
 }
 export interface HookEvent {
   readonly t: number;
@@ -105,6 +115,11 @@ interface Hook {
   state(): HookState;
   readonly events: HookEvent[];
   canvasStats(pane: 'original' | 'restored'): CanvasStats;
+  canvasPixel(
+    pane: 'original' | 'restored',
+    x: number,
+    y: number,
+  ): readonly [number, number, number, number] | undefined;
   measurements(): HookMeasurement[];
 }
 export type HookWindow = {

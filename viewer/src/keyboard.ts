@@ -12,6 +12,8 @@ export interface ShortcutActions {
   /** CT preset by its position in CT_PRESETS. */
   preset(index: number): void;
   toggleDifference(): void;
+  /** Flicker (the restored pane alternating original / restored) on / off. */
+  toggleFlicker(): void;
   toggleSliceSync(): void;
   tool(tool: LeftTool): void;
   /** Cine speed one step down (−1) or up (+1) in CINE_SPEEDS. */
@@ -46,6 +48,12 @@ export const SHORTCUTS: readonly Shortcut[] = Object.freeze([
     run: (a, key) => a.preset(Number(key) - 1),
   },
   { keys: ['d', 'D'], label: 'D', description: 'Difference view on / off', run: (a) => a.toggleDifference() },
+  {
+    keys: ['f', 'F'],
+    label: 'F',
+    description: 'Flicker on / off: the restored pane alternates original / restored',
+    run: (a) => a.toggleFlicker(),
+  },
   { keys: ['s', 'S'], label: 'S', description: 'Slice sync on / off', run: (a) => a.toggleSliceSync() },
   { keys: ['w', 'W'], label: 'W', description: 'Left button: window / level', run: (a) => a.tool('windowLevel') },
   { keys: ['l', 'L'], label: 'L', description: 'Left button: length', run: (a) => a.tool('length') },

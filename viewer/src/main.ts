@@ -5,6 +5,8 @@ import { CineControls } from './cineControls.js';
 import { initCornerstone } from './cornerstone.js';
 import { byId } from './dom.js';
 import { describeError } from './errors.js';
+import { Flicker } from './flicker.js';
+import { FlickerControls } from './flickerControls.js';
 import { JobPanel } from './jobPanel.js';
 import { attachShortcuts, renderShortcutHelp } from './keyboard.js';
 import { MeasurementPanel } from './measurementPanel.js';
@@ -20,7 +22,7 @@ import './styles.css';
 
 /**
  * Boots the viewer: token (sessionStorage, or `#token=` in the address), Cornerstone, the review panes, the cine
- * player, mirrored measurements, keyboard shortcuts, the study browser, the job launcher and list, and
+ * player, flicker, mirrored measurements, keyboard shortcuts, the study browser, the job launcher and list, and
  * `window.__gsdiff` for tests.
  */
 async function main(): Promise<void> {
@@ -106,6 +108,16 @@ async function main(): Promise<void> {
     restoredLabel: byId('derived-label', HTMLElement),
   });
 
+  // Flicker: the restored pane alternates original / restored; the difference mode and flicker exclude each other.
+  const flicker = new Flicker(review, () => toolbar.setMode('restored'));
+  const flickerControls = new FlickerControls(flicker, {
+    toggle: byId('flicker-toggle', HTMLButtonElement),
+    period: byId('flicker-period', HTMLInputElement),
+    rate: byId('flicker-rate', HTMLElement),
+    badge: byId('flicker-badge', HTMLElement),
+  });
+  flicker.onChange = (state) => flickerControls.render(state);
+
   // Cine: both panes one frame on per 1 / rate seconds (the restored pane follows through Review.step).
   const cine = new Cine(async (wrap) => {
     const moved = await review.step(1, wrap);
@@ -161,6 +173,7 @@ async function main(): Promise<void> {
       if (preset && !review.current.color) review.applyPreset(preset);
     },
     toggleDifference: () => void toolbar.setMode(review.current.mode === 'difference' ? 'restored' : 'difference'),
+    toggleFlicker: () => void flicker.toggle(),
     toggleSliceSync: () => toolbar.toggleSync('slice'),
     tool: (tool) => toolbar.setTool(tool),
     speed: (direction) => cineControls.stepSpeed(direction),
@@ -220,7 +233,7 @@ async function main(): Promise<void> {
     status('');
     void start();
   });
-  installTestHook(app, review, log, { cine, measurements });
+  installTestHook(app, review, log, { cine, measurements, flicker });
   await start();
 }
 

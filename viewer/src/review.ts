@@ -26,9 +26,10 @@ export const DIFFERENCE_COLORMAP = 'Cool to Warm';
 /**
  * What the review announces: `original` a new series in the original pane (before its images load), `restored` a
  * new stack in the restored pane (streamed, derived, difference), `cover` a change of `pendingSlice()` or
- * `unpairedSlice()` (the restored pane is covered or uncovered).
+ * `unpairedSlice()` (the restored pane is covered or uncovered), `mode` a change of the mode (restored /
+ * difference), before the pane's new stack is set.
  */
-export type ReviewEvent = 'original' | 'restored' | 'cover';
+export type ReviewEvent = 'original' | 'restored' | 'cover' | 'mode';
 
 export interface ReviewElements {
   readonly original: HTMLDivElement;
@@ -91,7 +92,12 @@ export class Review {
   private pending?: { readonly index: number; readonly stack: boolean };
   /** The original slice shown on the left has no restored slice at its position (the restored pane is covered). */
   private unpaired?: number;
-  private readonly listeners: Record<ReviewEvent, (() => void)[]> = { original: [], restored: [], cover: [] };
+  private readonly listeners: Record<ReviewEvent, (() => void)[]> = {
+    original: [],
+    restored: [],
+    cover: [],
+    mode: [],
+  };
 
   constructor(
     private readonly elements: ReviewElements,
@@ -298,6 +304,7 @@ export class Review {
   async setMode(mode: ReviewMode): Promise<void> {
     if (mode === this.status.mode) return;
     this.status = { ...this.status, mode };
+    this.emit('mode');
     await this.applyRestored();
   }
 

@@ -2,6 +2,7 @@ import { Enums, metaData } from '@cornerstonejs/core';
 import type { App } from './app.js';
 import type { Cine, CineState } from './cine.js';
 import { positionAlongNormal } from './dicomJson.js';
+import type { Flicker, FlickerState } from './flicker.js';
 import type { Measurement, Measurements } from './measurements.js';
 import type { PaneId, Review, ReviewStatus } from './review.js';
 import type { ImagePoint, Vec3 } from './roiMath.js';
@@ -14,6 +15,8 @@ export interface PaneState {
   readonly currentImageIdIndex: number;
   readonly targetImageIdIndex: number;
   readonly imageId?: string;
+  /** The image on the canvas: imageId, except while flicker shows the paired original on the restored pane. */
+  readonly displayedImageId?: string;
   readonly voiRange?: { readonly lower: number; readonly upper: number };
   readonly colormap?: string;
   readonly zoom: number;
@@ -63,9 +66,12 @@ export interface GsdiffTestHook {
     readonly job?: { readonly id: string; readonly state: string; readonly done: number; readonly total: number };
     readonly cine: CineState;
     readonly tool: LeftTool;
+    readonly flicker: FlickerState;
   };
   readonly events: HookEvent[];
   canvasStats(pane: PaneId): CanvasStats;
+  /** The RGBA of a pane's canvas at a point in CSS pixels of its element (undefined outside the canvas). */
+  canvasPixel(pane: PaneId, x: number, y: number): readonly [number, number, number, number] | undefined;
   measurements(): HookMeasurement[];
 }
 
@@ -85,6 +91,7 @@ function paneState(review: Review, pane: PaneId): PaneState {
     currentImageIdIndex: vp.getCurrentImageIdIndex(),
     targetImageIdIndex: vp.getTargetImageIdIndex(),
     imageId: vp.getCurrentImageId(),
+    displayedImageId: vp.getCornerstoneImage()?.imageId,
     voiRange: props.voiRange ? { lower: props.voiRange.lower, upper: props.voiRange.upper } : undefined,
     colormap: colormap?.name,
     zoom: vp.getZoom(),
@@ -103,22 +110,29 @@ function imagePosition(imageId: string | undefined): number | undefined {
   return positionAlongNormal(p.map(Number), o.map(Number));
 }
 
-/** Reads a pane's on-screen canvas back (Cornerstone copies each render onto a 2-D canvas). */
-export function canvasStats(review: Review, pane: PaneId): CanvasStats {
+/** A 2-D context on a pane's on-screen canvas (Cornerstone copies each render onto it), or on a copy of it. */
+function paneCanvas(
+  review: Review,
+  pane: PaneId,
+): { canvas?: HTMLCanvasElement; ctx?: CanvasRenderingContext2D | null } {
   const canvas = review.element(pane).querySelector('canvas');
-  if (!canvas || canvas.width === 0 || canvas.height === 0) {
-    return { width: 0, height: 0, nonBlank: 0, distinct: 0, colored: 0 };
-  }
-  let ctx = canvas.getContext('2d', { willReadFrequently: true });
-  let source: HTMLCanvasElement = canvas;
-  if (!ctx) {
-    source = document.createElement('canvas');
-    source.width = canvas.width;
-    source.height = canvas.height;
-    ctx = source.getContext('2d');
-    ctx?.drawImage(canvas, 0, 0);
-  }
+  if (!canvas || canvas.width === 0 || canvas.height === 0) return {};
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (ctx) return { canvas, ctx };
+  const copy = document.createElement('canvas');
+  copy.width = canvas.width;
+  copy.height = canvas.height;
+  const copyCtx = copy.getContext('2d');
+  copyCtx?.drawImage(canvas, 0, 0);
+  return { canvas: copy, ctx: copyCtx };
+}
+
+/** Reads a pane's on-screen canvas back. */
+export function canvasStats(review: Review, pane: PaneId): CanvasStats {
+  const { canvas, ctx } = paneCanvas(review, pane);
+  if (!canvas) return { width: 0, height: 0, nonBlank: 0, distinct: 0, colored: 0 };
   if (!ctx) return { width: canvas.width, height: canvas.height, nonBlank: 0, distinct: 0, colored: 0 };
+  const source = canvas;
   const { data } = ctx.getImageData(0, 0, source.width, source.height);
   let nonBlank = 0;
   let colored = 0;
@@ -130,6 +144,23 @@ export function canvasStats(review: Review, pane: PaneId): CanvasStats {
     if (seen.size < 4096) seen.add((r << 16) | (g << 8) | b);
   }
   return { width: source.width, height: source.height, nonBlank, distinct: seen.size, colored };
+}
+
+/** One pixel of a pane's canvas, at CSS pixel (x, y) of the pane's element (the canvas may be scaled by the DPR). */
+export function canvasPixel(
+  review: Review,
+  pane: PaneId,
+  x: number,
+  y: number,
+): readonly [number, number, number, number] | undefined {
+  const { canvas, ctx } = paneCanvas(review, pane);
+  const el = review.element(pane);
+  if (!canvas || !ctx || el.clientWidth === 0 || el.clientHeight === 0) return undefined;
+  const cx = Math.floor((x * canvas.width) / el.clientWidth);
+  const cy = Math.floor((y * canvas.height) / el.clientHeight);
+  if (cx < 0 || cy < 0 || cx >= canvas.width || cy >= canvas.height) return undefined;
+  const d = ctx.getImageData(cx, cy, 1, 1).data;
+  return [d[0], d[1], d[2], d[3]];
 }
 
 /** The review's event log (bounded): what the app did and what the restored pane rendered, with times in ms. */
@@ -163,7 +194,7 @@ export function installTestHook(
   app: App,
   review: Review,
   log: EventLog,
-  parts: { readonly cine: Cine; readonly measurements: Measurements },
+  parts: { readonly cine: Cine; readonly measurements: Measurements; readonly flicker: Flicker },
 ): GsdiffTestHook {
   const record = (event: string, detail: Record<string, unknown> = {}): void => log.record(event, detail);
   // One entry per image shown (and again once a placeholder render is followed by pixels).
@@ -200,9 +231,11 @@ export function installTestHook(
         job: job && { id: job.id, state: job.state, done: job.progress.done, total: job.progress.total },
         cine: parts.cine.state,
         tool: review.leftTool,
+        flicker: parts.flicker.state,
       };
     },
     canvasStats: (pane) => canvasStats(review, pane),
+    canvasPixel: (pane, x, y) => canvasPixel(review, pane, x, y),
     measurements: () => hookMeasurements(review, parts.measurements),
   };
   window.__gsdiff = hook;
