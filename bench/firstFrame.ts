@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createLogger } from '../common/index.js';
-import { ctPhantomSlice } from '../demo/index.js';
-import { encodeCtSlice, newUid } from '../pacs-adapters/index.js';
 import { loadServerConfig, startServer } from '../server/index.js';
+import { storePhantomSeries } from './storePhantomSeries.js';
 
 const args = process.argv.slice(2);
 const flag = (n: string, d: number): number => (args.includes(n) ? Number(args[args.indexOf(n) + 1]) : d);
@@ -26,38 +25,14 @@ const running = await startServer(
     version: 'bench',
   },
 );
-const study = newUid();
-const series = newUid();
-const ctx = {
-  patientId: 'B',
-  patientName: 'BENCH',
-  studyInstanceUid: study,
-  studyId: 'B',
-  studyDescription: 'bench',
-  seriesInstanceUid: series,
-  seriesNumber: 1,
-  seriesDescription: 'phantom',
-  frameOfReferenceUid: newUid(),
-  provenance: 'SIMULATED',
-  softwareVersion: 'b',
-  createdAt: new Date(),
-};
-for (let z = 0; z < slices; z++) {
-  await running.store.storeInstance(
-    encodeCtSlice(ctx, {
-      sopInstanceUid: newUid(),
-      instanceNumber: z + 1,
-      rows: size,
-      columns: size,
-      hu: ctPhantomSlice(z, Math.max(36, slices), size),
-      position: [0, 0, z * 5],
-      pixelSpacing: [1, 1],
-      sliceThickness: 5,
-      acquisition: { ctdiVol: 2 },
-    }),
-    'bench',
-  );
-}
+// Slices span a 36-slice phantom at least, so a short series still shows its anatomy.
+const { study, series } = await storePhantomSeries(running.store, {
+  slices,
+  size,
+  stepMm: 5,
+  pixelMm: 1,
+  depthSlices: Math.max(36, slices),
+});
 const auth = { authorization: `Bearer ${token}` };
 const firsts: number[] = [];
 const t0 = performance.now();

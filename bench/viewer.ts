@@ -18,10 +18,9 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createLogger } from '../common/index.js';
-import { ctPhantomSlice } from '../demo/index.js';
-import { encodeCtSlice, newUid } from '../pacs-adapters/index.js';
 import { loadServerConfig, startServer } from '../server/index.js';
 import { ensureViewerBuilt, freePort, launchChromium } from './chromium.js';
+import { storePhantomSeries } from './storePhantomSeries.js';
 
 const args = process.argv.slice(2);
 const flag = (n: string, d: number): number => (args.includes(n) ? Number(args[args.indexOf(n) + 1]) : d);
@@ -210,39 +209,13 @@ try {
     images = running.store.listInstances(series).length;
     console.error(`demo study generated in ${((Date.now() - t) / 1000).toFixed(1)} s: ${images} slices`);
   } else {
-    study = newUid();
-    series = newUid();
+    ({ study, series } = await storePhantomSeries(running.store, {
+      slices,
+      size,
+      stepMm: 2.5,
+      pixelMm: 358.4 / size,
+    }));
     images = slices;
-    const ctx = {
-      patientId: 'B',
-      patientName: 'BENCH',
-      studyInstanceUid: study,
-      studyId: 'B',
-      studyDescription: 'bench',
-      seriesInstanceUid: series,
-      seriesNumber: 1,
-      seriesDescription: 'phantom',
-      frameOfReferenceUid: newUid(),
-      provenance: 'SIMULATED',
-      softwareVersion: 'bench',
-      createdAt: new Date(),
-    };
-    for (let z = 0; z < slices; z++) {
-      await running.store.storeInstance(
-        encodeCtSlice(ctx, {
-          sopInstanceUid: newUid(),
-          instanceNumber: z + 1,
-          rows: size,
-          columns: size,
-          hu: ctPhantomSlice(z, slices, size),
-          position: [0, 0, z * 2.5],
-          pixelSpacing: [358.4 / size, 358.4 / size],
-          sliceThickness: 2.5,
-          acquisition: { ctdiVol: 2 },
-        }),
-        'bench',
-      );
-    }
   }
   const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
   await page.goto(`${running.url}/#token=${token}`);
