@@ -1,26 +1,28 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { newUid } from '../../pacs-adapters/index.js';
 import type { RunningServer } from '../../server/index.js';
-import { ensureViewerBuilt, haveChromium, launchChromium } from './browser.js';
+import { haveChromium } from './browser.js';
 import {
   events,
   openSeries,
-  openViewer,
   restoreAndWait,
   seriesContext,
   sleep,
-  startViewerServer,
   state,
   stats,
   storeEndoscopy,
   until,
   type HookEvent,
+  reportConsoleErrors,
+  startViewerSession,
+  stopViewerSession,
+  VIEWER_ARTIFACTS,
 } from './harness.js';
 
-const ARTIFACTS = join(process.cwd(), 'test', 'artifacts', 'viewer');
+const ARTIFACTS = VIEWER_ARTIFACTS;
 const TOKEN = 'viewer-capsule-token-0123456789';
 const FRAMES = 12;
 const SIZE = 64;
@@ -63,29 +65,24 @@ describeIfChromium('viewer cine and capsule review (Chromium, real server)', () 
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    ensureViewerBuilt();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    running = await startViewerServer(dir, TOKEN);
-    const ctx = seriesContext({
-      studyInstanceUid: study,
-      seriesInstanceUid: series,
-      studyDescription: 'viewer capsule sequence',
-      seriesDescription: 'endoscopy-like sequence with motion blur',
-    });
-    await storeEndoscopy(running.store, ctx, { frames: FRAMES, size: SIZE, frameTimeMs: FRAME_TIME_MS });
-    browser = await launchChromium();
-    page = await openViewer(browser, running.url, TOKEN, consoleErrors);
+    ({ running, browser, page } = await startViewerSession(
+      dir,
+      TOKEN,
+      async (running) => {
+        const ctx = seriesContext({
+          studyInstanceUid: study,
+          seriesInstanceUid: series,
+          studyDescription: 'viewer capsule sequence',
+          seriesDescription: 'endoscopy-like sequence with motion blur',
+        });
+        await storeEndoscopy(running.store, ctx, { frames: FRAMES, size: SIZE, frameTimeMs: FRAME_TIME_MS });
+      },
+      consoleErrors,
+    ));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await running?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  afterEach(() => {
-    if (consoleErrors.length) console.log(`browser console errors:\n${consoleErrors.join('\n')}`);
-  });
+  afterAll(() => stopViewerSession({ browser, running }, dir));
+  afterEach(() => reportConsoleErrors(consoleErrors));
 
   it('shows the RGB sequence in colour, with the cine rate from its FrameTime', async () => {
     const s = await openSeries(page, study, series, FRAMES);

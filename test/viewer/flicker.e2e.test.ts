@@ -1,25 +1,27 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { newUid, parseInstance } from '../../pacs-adapters/index.js';
 import type { RunningServer } from '../../server/index.js';
-import { ensureViewerBuilt, haveChromium, launchChromium } from './browser.js';
+import { haveChromium } from './browser.js';
 import {
   openSeries,
-  openViewer,
   restoreAndWait,
   seriesContext,
   sleep,
-  startViewerServer,
   state,
   storeCtPhantom,
   until,
   type HookState,
   type HookWindow,
+  reportConsoleErrors,
+  startViewerSession,
+  stopViewerSession,
+  VIEWER_ARTIFACTS,
 } from './harness.js';
 
-const ARTIFACTS = join(process.cwd(), 'test', 'artifacts', 'viewer');
+const ARTIFACTS = VIEWER_ARTIFACTS;
 const TOKEN = 'viewer-flicker-token-0123456789';
 const SLICES = 12;
 const SIZE = 64;
@@ -207,31 +209,26 @@ describeIfChromium('viewer flicker (Chromium, real server)', () => {
   let base: { s: HookState; at: { x: number; y: number }; original: number; restored: number };
 
   beforeAll(async () => {
-    ensureViewerBuilt();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    running = await startViewerServer(dir, TOKEN);
-    const ctx = seriesContext({
-      studyInstanceUid: study,
-      seriesInstanceUid: series,
-      studyDescription: 'viewer flicker phantom',
-      seriesDescription: 'low dose phantom',
-    });
-    await storeCtPhantom(running.store, ctx, { slices: SLICES, size: SIZE, spacingMm: SPACING_MM });
-    browser = await launchChromium();
-    page = await openViewer(browser, running.url, TOKEN, consoleErrors);
+    ({ running, browser, page } = await startViewerSession(
+      dir,
+      TOKEN,
+      async (running) => {
+        const ctx = seriesContext({
+          studyInstanceUid: study,
+          seriesInstanceUid: series,
+          studyDescription: 'viewer flicker phantom',
+          seriesDescription: 'low dose phantom',
+        });
+        await storeCtPhantom(running.store, ctx, { slices: SLICES, size: SIZE, spacingMm: SPACING_MM });
+      },
+      consoleErrors,
+    ));
     await openSeries(page, study, series, SLICES);
     await restoreAndWait(page, 'denoise', 1);
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await running?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  afterEach(() => {
-    if (consoleErrors.length) console.log(`browser console errors:\n${consoleErrors.join('\n')}`);
-  });
+  afterAll(() => stopViewerSession({ browser, running }, dir));
+  afterEach(() => reportConsoleErrors(consoleErrors));
 
   it('alternates the restored pane between the original and the restored slice at 250 ms, same VOI, with a badge', async () => {
     await page.locator('body').click({ position: { x: 5, y: 5 } });

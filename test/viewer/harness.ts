@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '../../common/index.js';
 import { ctPhantomSlice, endoscopyFrames } from '../../demo/index.js';
@@ -11,7 +13,10 @@ import {
   type SyntheticSeriesContext,
 } from '../../pacs-adapters/index.js';
 import { loadServerConfig, startServer, type RunningServer } from '../../server/index.js';
-import { freePort } from './browser.js';
+import { ensureViewerBuilt, freePort, launchChromium } from './browser.js';
+
+/** Where the e2e tests put their screenshots. */
+export const VIEWER_ARTIFACTS = join(process.cwd(), 'test', 'artifacts', 'viewer');
 
 /** What `window.__gsdiff` answers (viewer/src/testHook.ts; the viewer is a separate TypeScript project). */
 export interface PaneState {
@@ -329,4 +334,42 @@ export async function paneCentre(page: Page, pane: Pane): Promise<{ x: number; y
 export async function pagePoint(page: Page, pane: Pane, p: ImagePoint): Promise<{ x: number; y: number }> {
   const b = (await page.locator(pane === 'original' ? '#vp-original' : '#vp-restored').boundingBox())!;
   return { x: b.x + p[0], y: b.y + p[1] };
+}
+
+/** A running server with the built viewer open in Chromium, for one describe block of e2e tests. */
+export interface ViewerSession {
+  readonly running: RunningServer;
+  readonly browser: Browser;
+  readonly page: Page;
+}
+
+/**
+ * Builds the viewer if needed, starts a server on `dir`, lets `seed` store the block's series, and opens the
+ * viewer in a fresh Chromium (console errors collected into `consoleErrors`).
+ */
+export async function startViewerSession(
+  dir: string,
+  token: string,
+  seed: (running: RunningServer) => Promise<void>,
+  consoleErrors: string[],
+): Promise<ViewerSession> {
+  ensureViewerBuilt();
+  mkdirSync(VIEWER_ARTIFACTS, { recursive: true });
+  const running = await startViewerServer(dir, token);
+  await seed(running);
+  const browser = await launchChromium();
+  const page = await openViewer(browser, running.url, token, consoleErrors);
+  return { running, browser, page };
+}
+
+/** Closes what startViewerSession opened (each part may be missing when start failed) and removes `dir`. */
+export async function stopViewerSession(s: { browser?: Browser; running?: RunningServer }, dir: string): Promise<void> {
+  await s.browser?.close();
+  await s.running?.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Prints the browser console errors collected so far (afterEach), so a failing test shows them. */
+export function reportConsoleErrors(consoleErrors: readonly string[]): void {
+  if (consoleErrors.length) console.log(`browser console errors:\n${consoleErrors.join('\n')}`);
 }
