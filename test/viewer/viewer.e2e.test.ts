@@ -146,7 +146,17 @@ describeIfChromium('viewer (Chromium, real server)', () => {
       },
       60_000,
     );
-    const log = await events(page);
+    // The page logs job-end from the websocket and derived-shown from the render; under load either may trail the
+    // state above by a moment, so wait for both before comparing times.
+    const log = await until(
+      page,
+      'the job-end and derived-shown events',
+      async () => {
+        const l = await events(page);
+        return l.some((e) => e.event === 'job-end') && l.some((e) => e.event === 'derived-shown') ? l : undefined;
+      },
+      30_000,
+    );
     const shown = log.find((e) => e.event === 'derived-shown');
     const frames = log.filter((e) => e.event === 'frame');
     expect(frames.map((e) => e.index)).toEqual(Array.from({ length: SLICES }, (_, i) => i));
