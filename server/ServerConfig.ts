@@ -26,6 +26,8 @@ export interface ServerConfig {
   readonly dataDir: string;
   /** The access token every route but /healthz requires. */
   readonly token: string;
+  /** Epoch ms after which the token is refused (401, audited); undefined = it does not expire. */
+  readonly tokenExpiresAt?: number;
   /** True when the token was generated on this start (then it is printed once). */
   readonly tokenGenerated: boolean;
   readonly corsOrigins: readonly string[];

@@ -60,7 +60,7 @@ export function createApp(d: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', version: d.version });
   });
-  const auth = requireToken(d.config.token, d.audit);
+  const auth = requireToken({ value: d.config.token, expiresAt: d.config.tokenExpiresAt }, d.audit);
   app.use('/api', auth, express.json({ limit: '1mb' }), browseRoutes(d.sources), jobRoutes(d.jobs, d.audit, actorOf));
   if (d.dicomWeb) app.use('/dicom-web', auth, d.dicomWeb);
   if (d.config.viewerDir) app.use(express.static(d.config.viewerDir, { index: 'index.html', fallthrough: true }));

@@ -27,7 +27,8 @@ export const SERVER_DEFAULTS = Object.freeze({
 
 /**
  * Builds the frozen server configuration once at start-up. The access token comes from GSDIFF_TOKEN, else from
- * `<dataDir>/token` (written with mode 600 on first start, so restarts keep it). Sources are JSON in GSDIFF_SOURCES.
+ * `<dataDir>/token` (written with mode 600 on first start, so restarts keep it). A token may expire: GSDIFF_TOKEN_EXPIRES,
+ * or an `expires <instant>` line in the token file. Sources are JSON in GSDIFF_SOURCES.
  * @throws SRV_ERR_CONFIG naming the setting and what was expected
  */
 export function loadServerConfig(
@@ -51,15 +52,24 @@ export function loadServerConfig(
   if (!Number.isInteger(cpuConcurrency) || cpuConcurrency < 1)
     bad('GSDIFF_CPU_JOBS', 'an integer >= 1', cpuConcurrency);
   let token = env.GSDIFF_TOKEN;
+  let expires = token ? env.GSDIFF_TOKEN_EXPIRES : undefined;
   let tokenGenerated = false;
   const tokenFile = join(dataDir, 'token');
-  if (!token && existsSync(tokenFile)) token = readFileSync(tokenFile, 'utf8').trim();
+  if (!token && existsSync(tokenFile)) {
+    // First line the token; an optional `expires <ISO 8601 instant>` line after it.
+    const [first, ...rest] = readFileSync(tokenFile, 'utf8').split('\n');
+    token = first.trim();
+    expires = rest.map((l) => /^expires\s+(\S+)\s*$/.exec(l.trim())?.[1]).find((v) => v !== undefined);
+  }
   if (!token) {
     token = randomBytes(24).toString('base64url');
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     tokenGenerated = true;
   }
   if (token.length < 16) bad('GSDIFF_TOKEN', 'at least 16 characters', `${token.length} characters`);
+  const tokenExpiresAt = expires === undefined ? undefined : Date.parse(expires);
+  if (tokenExpiresAt !== undefined && (!Number.isFinite(tokenExpiresAt) || !/^\d{4}-\d{2}-\d{2}T/.test(expires ?? '')))
+    bad('GSDIFF_TOKEN_EXPIRES / token file "expires" line', 'an ISO 8601 instant (2027-01-31T00:00:00Z)', expires);
   let sources: PacsSourceConfig[] = [];
   if (env.GSDIFF_SOURCES) {
     try {
@@ -82,6 +92,7 @@ export function loadServerConfig(
     port,
     dataDir,
     token,
+    tokenExpiresAt,
     tokenGenerated,
     corsOrigins: Object.freeze(
       (env.GSDIFF_CORS_ORIGINS ?? '')

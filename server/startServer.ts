@@ -70,7 +70,13 @@ export async function startServer(
     dicomWeb: dicomWebRouter(store, { audit, logger: log, maxBodyBytes: config.maxBodyBytes, actorOf }),
   });
   const server = createServer(app);
-  const stream = attachJobStream(server, { jobs, token: config.token, audit, logger: log });
+  const stream = attachJobStream(server, {
+    jobs,
+    token: config.token,
+    tokenExpiresAt: config.tokenExpiresAt,
+    audit,
+    logger: log,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

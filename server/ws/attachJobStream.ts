@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { describeThrown, type Logger } from '../../common/index.js';
 import type { AuditLog } from '../AuditLog.js';
-import { requestToken, tokenMatches } from '../http/auth.js';
+import { checkToken, deniedMessage, requestToken } from '../http/auth.js';
 import type { JobService } from '../jobs/index.js';
 import { encodeFrameMessage } from './frameMessage.js';
 
@@ -26,6 +26,8 @@ export interface JobStreamOptions {
   readonly jobs: Pick<JobService, 'stream'>;
   /** The access token (`Authorization: Bearer <t>` or `?token=<t>`). */
   readonly token: string;
+  /** Epoch ms after which the token is refused (see server/http/auth.ts). */
+  readonly tokenExpiresAt?: number;
   readonly audit: AuditLog;
   readonly logger: Logger;
   /** URL prefix; a connection is `GET <path>/<jobId>?from=<n>` (default '/ws/jobs'). */
@@ -80,14 +82,20 @@ export function attachJobStream(server: Server, o: JobStreamOptions): JobStreamS
       return;
     }
     const actor = `token@${req.socket.remoteAddress ?? 'unknown'}`;
-    if (!tokenMatches(requestToken(req), o.token)) {
-      o.audit.record({ actor, action: 'auth.denied', outcome: 'denied', detail: `GET ${url.pathname}` });
-      reject(
-        socket,
-        401,
-        'SRV_ERR_UNAUTHORIZED',
-        `GET ${url.pathname}: expected "Authorization: Bearer <token>" or ?token=`,
-      );
+    const token = { value: o.token, expiresAt: o.tokenExpiresAt };
+    const check = checkToken(requestToken(req), token);
+    if (check !== 'ok') {
+      o.audit.record({
+        actor,
+        action: 'auth.denied',
+        outcome: 'denied',
+        detail: `GET ${url.pathname} (${check} token)`,
+      });
+      const message =
+        check === 'expired'
+          ? deniedMessage(`GET ${url.pathname}`, check, token)
+          : `GET ${url.pathname}: expected "Authorization: Bearer <token>" or ?token=`;
+      reject(socket, 401, 'SRV_ERR_UNAUTHORIZED', message);
       return;
     }
     if (closing) {
