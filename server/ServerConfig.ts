@@ -38,6 +38,12 @@ export interface ServerConfig {
   /** Parallel CPU jobs; GPU jobs always run one at a time. */
   readonly cpuConcurrency: number;
   readonly sources: readonly PacsSourceConfig[];
+  /**
+   * The Redis job queue (`redis://…`, from --queue / GSDIFF_QUEUE). Set: jobs run in `gsdiff worker` processes and
+   * this server only relays and publishes (`device` and `cpuConcurrency` are then the workers' business). Unset: the
+   * embedded SQLite queue runs jobs in this process.
+   */
+  readonly queueUrl?: string;
   readonly watch?: {
     readonly sourceId: string;
     readonly rules: readonly SeriesRule[];

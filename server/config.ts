@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../models/index.js';
 import { serverError } from './errors.js';
+import { checkQueueUrl } from './jobs/redis/connectRedis.js';
 import type { PacsSourceConfig, ServerConfig } from './ServerConfig.js';
 
 /** Flags of `gsdiff serve`; anything omitted comes from GSDIFF_* variables, then the defaults. */
@@ -14,6 +15,8 @@ export interface ServeFlags {
   readonly device?: string;
   readonly cpuConcurrency?: number;
   readonly demo?: boolean;
+  /** `redis://…`: jobs go to BullMQ on Redis and run in `gsdiff worker` processes (no local inference). */
+  readonly queue?: string;
 }
 
 export const SERVER_DEFAULTS = Object.freeze({
@@ -70,22 +73,9 @@ export function loadServerConfig(
   const tokenExpiresAt = expires === undefined ? undefined : Date.parse(expires);
   if (tokenExpiresAt !== undefined && (!Number.isFinite(tokenExpiresAt) || !/^\d{4}-\d{2}-\d{2}T/.test(expires ?? '')))
     bad('GSDIFF_TOKEN_EXPIRES / token file "expires" line', 'an ISO 8601 instant (2027-01-31T00:00:00Z)', expires);
-  let sources: PacsSourceConfig[] = [];
-  if (env.GSDIFF_SOURCES) {
-    try {
-      sources = JSON.parse(env.GSDIFF_SOURCES) as PacsSourceConfig[];
-    } catch {
-      bad('GSDIFF_SOURCES', 'a JSON array of PACS sources', env.GSDIFF_SOURCES.slice(0, 80));
-    }
-    if (
-      !Array.isArray(sources) ||
-      sources.some((s) => !s || typeof s.id !== 'string' || (s.kind !== 'dicomweb' && s.kind !== 'dimse'))
-    ) {
-      bad('GSDIFF_SOURCES', 'entries with an id and kind dicomweb | dimse', 'another shape');
-    }
-    if (sources.some((s) => s.id === 'local'))
-      bad('GSDIFF_SOURCES', 'ids other than "local" (reserved for the store)', 'local');
-  }
+  const sources = parseSources(env);
+  const queue = flags.queue ?? env.GSDIFF_QUEUE;
+  const queueUrl = queue ? checkQueueUrl(queue, '--queue / GSDIFF_QUEUE') : undefined;
   const viewerDir = join(repoRoot, 'viewer', 'dist');
   return Object.freeze({
     host: flags.host ?? env.GSDIFF_HOST ?? SERVER_DEFAULTS.host,
@@ -105,7 +95,37 @@ export function loadServerConfig(
     device,
     cpuConcurrency,
     sources: Object.freeze(sources),
+    ...(queueUrl ? { queueUrl } : {}),
     demoWhenEmpty: flags.demo ?? env.GSDIFF_DEMO !== '0',
     viewerDir: existsSync(viewerDir) ? viewerDir : undefined,
   });
+}
+
+/**
+ * The PACS sources of GSDIFF_SOURCES (a JSON array; the server and its queue workers read the same variable).
+ * @throws SRV_ERR_CONFIG naming the variable and what was expected
+ */
+export function parseSources(env: NodeJS.ProcessEnv = process.env): PacsSourceConfig[] {
+  const bad = (setting: string, expected: string, got: unknown): never => {
+    throw serverError('SRV_ERR_CONFIG', `${setting}: expected ${expected}, got ${JSON.stringify(got)}`, {
+      field: setting,
+    });
+  };
+  let sources: PacsSourceConfig[] = [];
+  if (env.GSDIFF_SOURCES) {
+    try {
+      sources = JSON.parse(env.GSDIFF_SOURCES) as PacsSourceConfig[];
+    } catch {
+      bad('GSDIFF_SOURCES', 'a JSON array of PACS sources', env.GSDIFF_SOURCES.slice(0, 80));
+    }
+    if (
+      !Array.isArray(sources) ||
+      sources.some((s) => !s || typeof s.id !== 'string' || (s.kind !== 'dicomweb' && s.kind !== 'dimse'))
+    ) {
+      bad('GSDIFF_SOURCES', 'entries with an id and kind dicomweb | dimse', 'another shape');
+    }
+    if (sources.some((s) => s.id === 'local'))
+      bad('GSDIFF_SOURCES', 'ids other than "local" (reserved for the store)', 'local');
+  }
+  return sources;
 }

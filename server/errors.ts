@@ -25,6 +25,18 @@ export const SRV_ERRORS = {
     summary: 'A job was interrupted by a server restart more often than allowed and was given up.',
   },
   SRV_ERR_JOB_STORE: { status: 500, summary: 'The job database cannot be opened, migrated or written.' },
+  SRV_ERR_QUEUE_UNAVAILABLE: {
+    status: 503,
+    summary: 'The Redis job queue (--queue redis://…) cannot be reached or refused a command; the URL is named.',
+  },
+  SRV_ERR_PACK_MISMATCH: {
+    status: 409,
+    summary: "No queue worker holds the job's pack version (its sha256) within the deferral limit; outputs never mix.",
+  },
+  SRV_ERR_WORKER_UNSUITED: {
+    status: 409,
+    summary: 'No queue worker has the source or device the job asks for within the deferral limit.',
+  },
   SRV_ERR_STORED_INSTANCE: {
     status: 500,
     summary: 'A stored instance could not be read, parsed or decoded to answer a DICOMweb request.',

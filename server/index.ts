@@ -1,6 +1,10 @@
 export { SRV_ERRORS, ServerError, serverError } from './errors.js';
 export type { ServerErrorCode } from './errors.js';
-export { loadServerConfig, SERVER_DEFAULTS } from './config.js';
+export { loadServerConfig, parseSources, SERVER_DEFAULTS } from './config.js';
+export { loadWorkerConfig, WORKER_DEFAULTS } from './workerConfig.js';
+export type { WorkerConfig, WorkerFlags } from './workerConfig.js';
+export { startWorker } from './startWorker.js';
+export type { RunningWorker } from './startWorker.js';
 export type { ServeFlags } from './config.js';
 export type { ServerConfig, PacsSourceConfig } from './ServerConfig.js';
 export { createApp } from './app.js';

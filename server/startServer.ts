@@ -3,24 +3,19 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../common/index.js';
 import { DEMO_DEFAULTS, writeDemoStudy } from '../demo/index.js';
-import {
-  DicomWebAdapter,
-  DimseAdapter,
-  LocalStore,
-  LocalStoreAdapter,
-  type PacsAdapter,
-} from '../pacs-adapters/index.js';
+import { LocalStore, LocalStoreAdapter, type PacsAdapter } from '../pacs-adapters/index.js';
 import { actorOf, createApp } from './app.js';
 import { fileAuditLog } from './AuditLog.js';
 import { dicomWebRouter } from './dicomweb/index.js';
-import { JobService } from './jobs/index.js';
+import { JobService, RedisJobService, type JobQueue } from './jobs/index.js';
 import type { ServerConfig } from './ServerConfig.js';
+import { sourceAdapters } from './sourceAdapters.js';
 import { attachJobStream } from './ws/index.js';
 
 export interface RunningServer {
   readonly url: string;
   readonly server: Server;
-  readonly jobs: JobService;
+  readonly jobs: JobQueue;
   readonly store: LocalStore;
   /** Resolves when demo data generation (if any) has finished. */
   readonly demoReady: Promise<void>;
@@ -29,7 +24,8 @@ export interface RunningServer {
 
 /**
  * Starts everything on one port: the API, DICOMweb over the local store, the job websocket and, when configured, the
- * watcher. Demo data is generated in the background when the store is empty, so the server answers at once.
+ * watcher. Jobs run in this process (embedded SQLite queue) or, with `config.queueUrl`, in `gsdiff worker` processes
+ * fed through Redis (this server then relays their output and publishes; it runs no inference). Demo data is generated in the background when the store is empty, so the server answers at once.
  * Shutdown order: stop accepting, close websockets, stop jobs (running ones are recovered at the next start), close
  * the store and the PACS connections.
  */
@@ -40,26 +36,26 @@ export async function startServer(
   const log = o.logger;
   const store = await LocalStore.open(join(config.dataDir, 'store'), { logger: log });
   const audit = fileAuditLog(join(config.dataDir, 'audit.log'));
-  const sources = new Map<string, PacsAdapter>([['local', new LocalStoreAdapter(store)]]);
-  for (const s of config.sources) {
-    sources.set(
-      s.id,
-      s.kind === 'dicomweb'
-        ? new DicomWebAdapter({ baseUrl: s.baseUrl, auth: s.auth ?? { kind: 'none' }, logger: log })
-        : new DimseAdapter({ callingAet: s.callingAet, peer: s.peer, logger: log }),
-    );
+  const sources = new Map<string, PacsAdapter>([
+    ['local', new LocalStoreAdapter(store)],
+    ...sourceAdapters(config.sources, log),
+  ]);
+  const common = { dataDir: config.dataDir, store, sources, packDir: config.packDir, logger: log, audit };
+  let jobs: JobQueue;
+  try {
+    jobs = config.queueUrl
+      ? await RedisJobService.open({ ...common, queueUrl: config.queueUrl })
+      : await JobService.open({
+          ...common,
+          device: config.device,
+          cpuConcurrency: config.cpuConcurrency,
+          softwareVersion: o.version,
+        });
+  } catch (e) {
+    await Promise.all([...sources.values()].map((s) => s.close().catch(() => undefined)));
+    await store.close();
+    throw e;
   }
-  const jobs = await JobService.open({
-    dataDir: config.dataDir,
-    store,
-    sources,
-    packDir: config.packDir,
-    device: config.device,
-    cpuConcurrency: config.cpuConcurrency,
-    logger: log,
-    audit,
-    softwareVersion: o.version,
-  });
   const app = createApp({
     config,
     sources,

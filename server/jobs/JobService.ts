@@ -1,86 +1,28 @@
-import { randomInt, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { describeThrown, type Logger } from '../../common/index.js';
+import { describeThrown } from '../../common/index.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../models/index.js';
-import {
-  isUid,
-  LocalStoreAdapter,
-  SeriesWatcher,
-  type LocalStore,
-  type PacsAdapter,
-  type SeriesRule,
-  type StableSeries,
-  type StudyQuery,
-} from '../../pacs-adapters/index.js';
-import type { AuditLog } from '../AuditLog.js';
+import type { PacsAdapter } from '../../pacs-adapters/index.js';
 import { serverError } from '../errors.js';
-import { framesDir } from './frameFiles.js';
-import { JobDb, type JobPatch } from './JobDb.js';
-import {
-  JOB_STATES,
-  TERMINAL_STATES,
-  type JobList,
-  type JobRecord,
-  type JobSpec,
-  type JobState,
-  type JobTrigger,
-} from './JobRecord.js';
-import { streamJob, type JobEvent, type JobStreamItem } from './jobStream.js';
+import type { JobDb } from './JobDb.js';
+import type { JobCloseOptions } from './JobQueue.js';
+import type { JobRecord } from './JobRecord.js';
+import { JobServiceCore, type JobCoreOptions } from './JobServiceCore.js';
 import { PackPool } from './PackPool.js';
 import { runJob, type AbortReason } from './runJob.js';
 import { pickRunnable } from './schedule.js';
 import type { JobContext } from './stages/JobContext.js';
 
-export interface JobServiceOptions {
-  /** Holds `jobs.sqlite` and `jobs/<id>/` (scratch input and restored frames). */
-  readonly dataDir: string;
-  /** The local store derived series are published into (borrowed: the caller closes it). */
-  readonly store: LocalStore;
-  /** PACS connections by id (borrowed); 'local' is added (a LocalStoreAdapter over `store`) when missing. */
-  readonly sources: ReadonlyMap<string, PacsAdapter>;
-  /** The default pack folder; `spec.pack` names a folder beside it. */
-  readonly packDir: string;
+export type { JobCloseOptions, JobWatch, JobWatchOptions } from './JobQueue.js';
+
+export interface JobServiceOptions extends JobCoreOptions {
   readonly device: DeviceRequest;
   /** CPU jobs running at once (GPU jobs: always one). */
   readonly cpuConcurrency: number;
-  readonly logger: Logger;
-  readonly audit: AuditLog;
   /** DDIM steps for jobs that give none (default: the pack's). */
   readonly defaultSteps?: number;
   /** Written into derived instances (SoftwareVersions); `gsdiff serve` passes its VERSION. Default '0.0.0'. */
   readonly softwareVersion?: string;
-  /** Starts of one job that a crash may interrupt before recovery gives it up (default 3). */
-  readonly maxAttempts?: number;
-}
-
-export interface JobCloseOptions {
-  /** 'abort' (default): running jobs stop now and are queued again for the next start; 'finish': wait for them. */
-  readonly running?: 'abort' | 'finish';
-}
-
-/** Auto-processing of one source (ServerConfig.watch plus what the tests inject). */
-export interface JobWatchOptions {
-  readonly sourceId: string;
-  readonly rules: readonly SeriesRule[];
-  readonly stableAfterMs: number;
-  readonly pollIntervalMs: number;
-  /** Task of the jobs it submits (default 'auto'). */
-  readonly task?: JobSpec['task'];
-  readonly pushBack?: boolean;
-  readonly studyQuery?: StudyQuery;
-  /** Injected clock (tests). */
-  readonly now?: () => number;
-  /** Start polling on a timer (default true); false: only `poll()` drives it (tests, "scan now"). */
-  readonly start?: boolean;
-}
-
-/** A running watcher. */
-export interface JobWatch {
-  /** One poll now; resolves to the series handed over (each submitted unless a job already covers it). */
-  poll(): Promise<StableSeries[]>;
-  stop(): Promise<void>;
 }
 
 interface Running {
@@ -89,40 +31,32 @@ interface Running {
   readonly done: Promise<JobRecord>;
 }
 
-const PACK_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const PROGRESS_WRITE_MS = 250;
-const openDirs = new Set<string>();
 
 /**
- * The restoration job system: a queue persisted in `<dataDir>/jobs.sqlite`, a scheduler (one GPU job at a time, up
- * to `cpuConcurrency` CPU jobs), the runner (pull -> restore -> publish once -> push back) and progress streams that
- * read restored frames from disk. See README.md for the crash-safety guarantees.
+ * The embedded backend of the job queue: records persisted in `<dataDir>/jobs.sqlite`, a scheduler (one GPU job at
+ * a time, up to `cpuConcurrency` CPU jobs), the runner in this process (pull -> restore -> publish once -> push
+ * back) and progress streams that read restored frames from disk. See README.md for the crash-safety guarantees.
  * @example
  * const jobs = await JobService.open({ dataDir, store, sources, packDir, device: 'cpu', cpuConcurrency: 1, logger, audit });
  * const job = await jobs.submit({ sourceId: 'local', studyInstanceUid, seriesInstanceUid, task: 'auto' }, 'token@::1');
  * for await (const item of jobs.stream(job.id)) if (item.type === 'end') console.log(item.job.state);
  * await jobs.close();
  */
-export class JobService {
-  private readonly sources: ReadonlyMap<string, PacsAdapter>;
+export class JobService extends JobServiceCore {
+  readonly backend = 'sqlite' as const;
   private readonly packs: PackPool;
   private readonly running = new Map<string, Running>();
-  private readonly listeners = new Map<string, Set<(ev: JobEvent) => void>>();
   private readonly reservedNumbers = new Map<string, Set<number>>();
-  private readonly watches = new Set<JobWatch>();
-  private readonly log: Logger;
-  private closing = false;
 
   private constructor(
     private readonly o: JobServiceOptions,
-    private readonly db: JobDb,
-    private readonly dataDir: string,
+    db: JobDb,
+    dataDir: string,
+    private readonly release: () => void,
   ) {
-    this.log = o.logger.child({ module: 'server/jobs' });
+    super(o, db, dataDir);
     this.packs = new PackPool(this.log);
-    const sources = new Map(o.sources);
-    if (!sources.has('local')) sources.set('local', new LocalStoreAdapter(o.store));
-    this.sources = sources;
   }
 
   /**
@@ -150,81 +84,16 @@ export class JobService {
         field: 'device',
       });
     }
-    const dataDir = path.resolve(o.dataDir);
-    if (openDirs.has(dataDir)) {
-      throw serverError('SRV_ERR_CONFLICT', `JobService.open: ${dataDir} is already open in this process`, {
-        file: dataDir,
-      });
-    }
-    await mkdir(path.join(dataDir, 'jobs'), { recursive: true });
-    const db = JobDb.open(dataDir);
-    openDirs.add(dataDir);
-    const service = new JobService(o, db, dataDir);
+    const { dir, db, release } = await JobServiceCore.claim(o.dataDir);
+    const service = new JobService(o, db, dir, release);
     try {
       await service.recover();
     } catch (e) {
-      db.close();
-      openDirs.delete(dataDir);
+      release();
       throw e;
     }
     service.pump();
     return service;
-  }
-
-  /**
-   * Validates and queues a job.
-   * @param spec - what to restore
-   * @param actor - who asked (recorded; the audit entry is the caller's, except for watcher jobs)
-   * @throws SRV_ERR_BAD_REQUEST for an unknown source, pack, task, device, steps or a malformed UID;
-   *   SRV_ERR_NOT_FOUND when the source has no such series; SRV_ERR_UNAVAILABLE when closing or the source cannot
-   *   be asked
-   */
-  async submit(spec: JobSpec, actor: string, trigger?: JobTrigger): Promise<JobRecord> {
-    this.assertOpen('submit');
-    const clean = this.validate(spec);
-    await this.assertSeriesExists(clean);
-    this.assertOpen('submit');
-    const job = this.db.insert({
-      id: randomUUID(),
-      spec: clean,
-      actor,
-      seed: randomInt(1, 2 ** 31 - 1),
-      trigger,
-      createdAt: new Date().toISOString(),
-    });
-    this.log.info({ job: job.id, source: clean.sourceId, series: clean.seriesInstanceUid, actor }, 'job queued');
-    this.emit(job.id, { type: 'job', job });
-    this.pump();
-    return job;
-  }
-
-  /** The job, or undefined for an unknown id. */
-  get(id: string): JobRecord | undefined {
-    return this.db.get(id);
-  }
-
-  /**
-   * Jobs newest first.
-   * @throws SRV_ERR_BAD_REQUEST for an unknown state or a limit/offset out of range
-   */
-  list(filter: { state?: string; limit?: number; offset?: number } = {}): JobList {
-    const { state, limit = 50, offset = 0 } = filter;
-    if (state !== undefined && !JOB_STATES.includes(state as JobState)) {
-      throw serverError(
-        'SRV_ERR_BAD_REQUEST',
-        `state: expected ${JOB_STATES.join(' | ')}, got ${JSON.stringify(state)}`,
-        {
-          field: 'state',
-        },
-      );
-    }
-    if (!(Number.isInteger(limit) && limit >= 1 && limit <= 500)) {
-      throw serverError('SRV_ERR_BAD_REQUEST', `limit: expected an integer 1..500, got ${limit}`, { field: 'limit' });
-    }
-    if (!(Number.isInteger(offset) && offset >= 0)) {
-      throw serverError('SRV_ERR_BAD_REQUEST', `offset: expected an integer >= 0, got ${offset}`, { field: 'offset' });
-    }
-    return this.db.list({ state: state as JobState | undefined, limit, offset });
   }
 
   /**
@@ -252,85 +121,6 @@ export class JobService {
     });
   }
 
-  /**
-   * Listens to one job's events (record changes, frames reaching disk). Returns the unsubscribe function.
-   * @throws SRV_ERR_NOT_FOUND for an unknown id
-   */
-  subscribe(id: string, listener: (ev: JobEvent) => void): () => void {
-    if (!this.db.get(id)) throw serverError('SRV_ERR_NOT_FOUND', `job ${id}: expected an existing job id`, { job: id });
-    let set = this.listeners.get(id);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(id, set);
-    }
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.listeners.get(id) === set) this.listeners.delete(id);
-    };
-  }
-
-  /**
-   * One job as a pull stream: its record, then record changes and every restored frame from index `from` on (read
-   * from disk, in order, only as fast as the consumer pulls), then `end` with the final record.
-   * @throws SRV_ERR_NOT_FOUND (on the first pull) for an unknown id; SRV_ERR_UNAVAILABLE when the service closes
-   */
-  stream(
-    id: string,
-    options: { from?: number; signal?: AbortSignal } = {},
-  ): AsyncGenerator<JobStreamItem, void, undefined> {
-    return streamJob(
-      {
-        get: (j) => this.get(j),
-        subscribe: (j, l) => this.subscribe(j, l),
-        framesDir: (j) => framesDir(this.dataDir, j),
-      },
-      id,
-      options.from ?? 0,
-      options.signal,
-    );
-  }
-
-  /**
-   * Auto-processing: a SeriesWatcher on one source whose completed, rule-matching series become jobs (actor
-   * `watch:<rule>`, audited as job.create). A series already covered (a queued/running job, a finished job from the
-   * API, or a watcher job of the same instance count) is not submitted again.
-   * @throws SRV_ERR_CONFIG for an unknown source
-   */
-  startWatching(w: JobWatchOptions): JobWatch {
-    this.assertOpen('startWatching');
-    const adapter = this.sources.get(w.sourceId);
-    if (!adapter) {
-      throw serverError(
-        'SRV_ERR_CONFIG',
-        `watch.sourceId: expected one of ${[...this.sources.keys()].join(', ')}, got ${w.sourceId}`,
-        {
-          field: 'watch.sourceId',
-        },
-      );
-    }
-    const watcher = new SeriesWatcher({
-      adapter,
-      rules: w.rules,
-      stableAfterMs: w.stableAfterMs,
-      pollIntervalMs: w.pollIntervalMs,
-      studyQuery: w.studyQuery,
-      now: w.now,
-      logger: this.log,
-      onStable: (s) => this.onStable(w, s),
-    });
-    if (w.start !== false) watcher.start();
-    const handle: JobWatch = {
-      poll: () => watcher.poll(),
-      stop: async () => {
-        this.watches.delete(handle);
-        await watcher.stop();
-      },
-    };
-    this.watches.add(handle);
-    return handle;
-  }
-
   /** Jobs running now (ids). */
   runningJobs(): string[] {
     return [...this.running.keys()];
@@ -343,19 +133,21 @@ export class JobService {
   async close(options: JobCloseOptions = {}): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    for (const w of [...this.watches]) await w.stop();
+    await this.stopWatches();
     const runs = [...this.running.values()];
     if (options.running !== 'finish') {
       const reason: AbortReason = 'shutdown';
       for (const r of runs) r.controller.abort(reason);
     }
     await Promise.allSettled(runs.map((r) => r.done));
-    for (const [id, set] of this.listeners) for (const l of [...set]) safeCall(l, { type: 'closed' }, this.log, id);
-    this.listeners.clear();
+    this.endListeners();
     await this.packs.close();
-    this.db.close();
-    openDirs.delete(this.dataDir);
+    this.release();
     this.log.info('job service closed');
+  }
+
+  protected async dispatch(): Promise<void> {
+    this.pump();
   }
 
   // -- internals ---------------------------------------------------------------------------------------------------
@@ -480,145 +272,5 @@ export class JobService {
         this.pump();
       });
     this.running.set(job.id, { controller, gpu, done });
-  }
-
-  private update(id: string, patch: JobPatch): JobRecord {
-    const job = this.db.update(id, patch);
-    this.emit(id, { type: 'job', job });
-    if (TERMINAL_STATES.has(job.state) && patch.state !== undefined) {
-      this.log.info({ job: id, state: job.state, attempts: job.attempts }, 'job ended');
-    }
-    return job;
-  }
-
-  private emit(id: string, ev: JobEvent): void {
-    const set = this.listeners.get(id);
-    if (set) for (const l of [...set]) safeCall(l, ev, this.log, id);
-  }
-
-  private async onStable(w: JobWatchOptions, s: StableSeries): Promise<void> {
-    if (this.closing) return;
-    const { studyInstanceUid, seriesInstanceUid } = s.summary;
-    const covered = this.db
-      .forSeries(w.sourceId, seriesInstanceUid)
-      .some(
-        (j) =>
-          j.state === 'queued' ||
-          j.state === 'running' ||
-          (j.state === 'done' && (j.trigger === undefined || j.trigger.instances === s.instances)),
-      );
-    if (covered) {
-      this.log.debug({ series: seriesInstanceUid, rule: s.rule.name }, 'watch: series already covered by a job');
-      return;
-    }
-    const actor = `watch:${s.rule.name}`;
-    const job = await this.submit(
-      {
-        sourceId: w.sourceId,
-        studyInstanceUid,
-        seriesInstanceUid,
-        task: w.task ?? 'auto',
-        ...(w.pushBack !== undefined ? { pushBack: w.pushBack } : {}),
-      },
-      actor,
-      { rule: s.rule.name, instances: s.instances },
-    );
-    this.o.audit.record({
-      actor,
-      action: 'job.create',
-      studyInstanceUid,
-      seriesInstanceUid,
-      jobId: job.id,
-      outcome: 'ok',
-    });
-  }
-
-  private validate(spec: JobSpec): JobSpec {
-    const bad = (field: string, expected: string, got: unknown): never => {
-      throw serverError('SRV_ERR_BAD_REQUEST', `${field}: expected ${expected}, got ${JSON.stringify(got)}`, { field });
-    };
-    if (typeof spec.sourceId !== 'string' || !this.sources.has(spec.sourceId)) {
-      bad('sourceId', `one of ${[...this.sources.keys()].join(', ')}`, spec.sourceId);
-    }
-    if (typeof spec.studyInstanceUid !== 'string' || !isUid(spec.studyInstanceUid))
-      bad('studyInstanceUid', 'a DICOM UID', spec.studyInstanceUid);
-    if (typeof spec.seriesInstanceUid !== 'string' || !isUid(spec.seriesInstanceUid))
-      bad('seriesInstanceUid', 'a DICOM UID', spec.seriesInstanceUid);
-    if (spec.task !== 'denoise' && spec.task !== 'deblur' && spec.task !== 'auto')
-      bad('task', 'denoise | deblur | auto', spec.task);
-    if (spec.steps !== undefined && !(Number.isInteger(spec.steps) && spec.steps >= 1 && spec.steps <= 1000))
-      bad('steps', 'an integer 1..1000', spec.steps);
-    if (spec.device !== undefined && !DEVICE_REQUESTS.includes(spec.device))
-      bad('device', DEVICE_REQUESTS.join(' | '), spec.device);
-    if (spec.pack !== undefined) {
-      if (typeof spec.pack !== 'string' || !PACK_NAME.test(spec.pack) || spec.pack === '.' || spec.pack === '..')
-        bad('pack', 'the name of an installed pack', spec.pack);
-      if (!existsSync(path.join(this.packPath(spec.pack), 'model_index.json')))
-        bad('pack', `a pack folder in ${path.dirname(path.resolve(this.o.packDir))}`, spec.pack);
-    }
-    if (spec.pushBack !== undefined && typeof spec.pushBack !== 'boolean') bad('pushBack', 'a boolean', spec.pushBack);
-    return {
-      sourceId: spec.sourceId,
-      studyInstanceUid: spec.studyInstanceUid,
-      seriesInstanceUid: spec.seriesInstanceUid,
-      task: spec.task,
-      ...(spec.pack !== undefined ? { pack: spec.pack } : {}),
-      ...(spec.steps !== undefined ? { steps: spec.steps } : {}),
-      ...(spec.device !== undefined ? { device: spec.device } : {}),
-      ...(spec.pushBack !== undefined ? { pushBack: spec.pushBack } : {}),
-    };
-  }
-
-  private async assertSeriesExists(spec: JobSpec): Promise<void> {
-    const { sourceId, studyInstanceUid: study, seriesInstanceUid: series } = spec;
-    let n: number;
-    if (sourceId === 'local') {
-      n = this.o.store.listInstances(series).filter((i) => i.studyInstanceUid === study).length;
-    } else {
-      try {
-        n = (await (this.sources.get(sourceId) as PacsAdapter).listInstances(study, series)).length;
-      } catch (e) {
-        throw serverError(
-          'SRV_ERR_UNAVAILABLE',
-          `source ${sourceId}: cannot list series ${series}: ${describeThrown(e)}`,
-          { source: sourceId, seriesInstanceUid: series },
-          e,
-        );
-      }
-    }
-    if (n === 0) {
-      throw serverError(
-        'SRV_ERR_NOT_FOUND',
-        `source ${sourceId}: series ${series} of study ${study}: expected an existing series`,
-        {
-          source: sourceId,
-          studyInstanceUid: study,
-          seriesInstanceUid: series,
-        },
-      );
-    }
-  }
-
-  private packPath(name: string | undefined): string {
-    const dflt = path.resolve(this.o.packDir);
-    return name === undefined ? dflt : path.join(path.dirname(dflt), name);
-  }
-
-  private jobDir(id: string): string {
-    return path.join(this.dataDir, 'jobs', id);
-  }
-
-  private assertOpen(operation: string): void {
-    if (this.closing) {
-      throw serverError('SRV_ERR_UNAVAILABLE', `JobService.${operation}: the job service is closing`, {});
-    }
-  }
-}
-
-function safeCall(l: (ev: JobEvent) => void, ev: JobEvent, log: Logger, id: string): void {
-  try {
-    l(ev);
-  } catch (e) {
-    log.warn({ job: id, err: describeThrown(e) }, 'job listener threw');
   }
 }

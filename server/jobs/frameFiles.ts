@@ -41,6 +41,7 @@ export function framesDir(dataDir: string, jobId: string): string {
  */
 export class FrameWriter {
   private written = 0;
+  private readonly known = new Set<number>();
 
   private constructor(
     readonly dir: string,
@@ -54,6 +55,35 @@ export class FrameWriter {
     return new FrameWriter(dir, meta);
   }
 
+  /**
+   * Continues a frames folder another attempt of the same job began (the queue backend's relay after a retry or a
+   * restart): indices already listed keep their line in `index.jsonl` and only their pixels are replaced, so a
+   * stream never sees a frame twice and the folder ends holding the last attempt's pixels.
+   */
+  static async resume(dir: string, meta: FramesMeta): Promise<FrameWriter> {
+    let lines: string[];
+    try {
+      lines = (await readFile(path.join(dir, INDEX), 'utf8')).split('\n');
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) return FrameWriter.create(dir, meta);
+      throw e;
+    }
+    const writer = await FrameWriter.create(dir, meta);
+    for (const line of lines) {
+      // A torn last line (a crash mid-append) is dropped: that frame is written again.
+      if (!line.endsWith('}')) continue;
+      writer.known.add((JSON.parse(line) as { index: number }).index);
+    }
+    writer.written = writer.known.size;
+    if (lines.some((l) => l !== '' && !l.endsWith('}'))) {
+      await writeFile(
+        path.join(dir, INDEX),
+        [...writer.known].map((i) => `${JSON.stringify({ index: i })}\n`).join(''),
+      );
+    }
+    return writer;
+  }
+
   /** Frames written so far. */
   get count(): number {
     return this.written;
@@ -64,6 +94,8 @@ export class FrameWriter {
     const file = path.join(this.dir, `${index}.bin`);
     await writeFile(`${file}.part`, littleEndianBytes(values));
     await rename(`${file}.part`, file);
+    if (this.known.has(index)) return this.written;
+    this.known.add(index);
     await appendFile(path.join(this.dir, INDEX), `${JSON.stringify({ index, bytes: values.byteLength })}\n`);
     this.written++;
     return this.written;

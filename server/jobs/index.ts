@@ -1,5 +1,12 @@
 export { JobService } from './JobService.js';
-export type { JobServiceOptions, JobCloseOptions, JobWatchOptions, JobWatch } from './JobService.js';
+export type { JobServiceOptions } from './JobService.js';
+export type { JobQueue, QueueBackend, JobCloseOptions, JobWatchOptions, JobWatch } from './JobQueue.js';
+export type { JobCoreOptions } from './JobServiceCore.js';
+export { RedisJobService } from './redis/RedisJobService.js';
+export type { RedisJobServiceOptions } from './redis/RedisJobService.js';
+export { QueueWorker } from './redis/QueueWorker.js';
+export type { QueueWorkerOptions, WorkerCloseOptions } from './redis/QueueWorker.js';
+export { checkQueueUrl, redactUrl } from './redis/connectRedis.js';
 export { JOB_STATES, TERMINAL_STATES } from './JobRecord.js';
 export type {
   JobSpec,

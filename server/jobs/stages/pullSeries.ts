@@ -7,6 +7,7 @@ import {
   readInstanceFile,
   type AssembledSeries,
   type ImageHeader,
+  type LocalStore,
 } from '../../../pacs-adapters/index.js';
 import type { JobContext } from './JobContext.js';
 
@@ -18,18 +19,23 @@ export interface PulledSeries {
   readonly instances: number;
 }
 
+/** What pulling needs: the embedded service passes its store; a queue worker has none and reads `source`. */
+export type PullContext = Pick<JobContext, 'job' | 'jobDir' | 'sourceId' | 'source' | 'signal'> & {
+  readonly store?: LocalStore;
+};
+
 /**
  * Stage 1: gets the source series onto local disk and assembles it. From 'local' the store's files are read in
- * place (never written); from any other source `retrieveSeries` is streamed into `<jobDir>/input/` one instance at a
+ * place (never written); from any other source (and from 'local' in a worker, through the server's DICOMweb) `retrieveSeries` is streamed into `<jobDir>/input/` one instance at a
  * time. Only headers stay in memory.
  * @throws PACS_ERR_SERIES_EMPTY when the source returns no instance of the series; every error of the adapter and
  *   of parsing
  */
-export async function pullSeries(_input: undefined, ctx: JobContext): Promise<PulledSeries> {
+export async function pullSeries(_input: undefined, ctx: PullContext): Promise<PulledSeries> {
   const { studyInstanceUid: study, seriesInstanceUid: uid } = ctx.job.spec;
   const headers: ImageHeader[] = [];
   const files = new Map<string, string>();
-  if (ctx.sourceId === 'local') {
+  if (ctx.sourceId === 'local' && ctx.store) {
     for (const entry of ctx.store.listInstances(uid)) {
       if (entry.studyInstanceUid !== study) continue;
       ctx.signal.throwIfAborted();

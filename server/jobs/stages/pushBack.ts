@@ -6,7 +6,10 @@ import type { JobContext } from './JobContext.js';
  * Stage 4: stores the published derived series back into the source PACS, instance by instance from the local
  * store. Never throws: the outcome is a report, and a failure leaves the local result as it is.
  */
-export async function pushBack(derivedSeriesInstanceUid: string, ctx: JobContext): Promise<PushBackReport> {
+export async function pushBack(
+  derivedSeriesInstanceUid: string,
+  ctx: Pick<JobContext, 'store' | 'source' | 'signal'>,
+): Promise<PushBackReport> {
   const entries = ctx.store.listInstances(derivedSeriesInstanceUid);
   const store = ctx.store;
   async function* instances(): AsyncGenerator<Uint8Array> {

@@ -1,171 +1,40 @@
 import path from 'node:path';
-import { restoreSeries, type SeriesSource, type SeriesTimings } from '../../../models/index.js';
-import {
-  derivedSeriesSpec,
-  DerivedSeriesWriter,
-  frameValues,
-  readInstanceFile,
-  restorationDerivation,
-  type DerivationInfo,
-  type DicomInstance,
-  type StagedSeries,
-} from '../../../pacs-adapters/index.js';
-import { createRng } from '../../../validation/index.js';
-import { FrameWriter, type FramesMeta } from '../frameFiles.js';
+import type { StagedSeries } from '../../../pacs-adapters/index.js';
+import { FrameWriter } from '../frameFiles.js';
 import type { JobContext } from './JobContext.js';
 import type { PulledSeries } from './pullSeries.js';
+import { restoreFrames, type RestoredSeries } from './restoreFrames.js';
 
-export interface RestoredStage {
+export interface RestoredStage extends RestoredSeries {
   /** Holds every derived instance; not yet committed. */
   readonly stage: StagedSeries;
-  readonly derivedSeriesInstanceUid: string;
-  readonly degradation: string;
-  readonly timings: SeriesTimings;
-  readonly instances: number;
 }
 
-/** Source instances re-read from disk are kept for the few frames that follow (multi-frame instances). */
-const INSTANCE_CACHE = 2;
-
 /**
- * Stage 2: restores the series with the job's pack and writes (a) each restored frame to `<jobDir>/frames/` before
- * announcing it and (b) each complete derived instance into a new store stage. The derived SeriesInstanceUID is
- * recorded before the stage is opened, so a restart can tell whether that series was published. On any error or
- * cancellation the stage is aborted (nothing reaches the store).
+ * Stage 2 (embedded): restores the series and writes (a) each restored frame to `<jobDir>/frames/` before
+ * announcing it and (b) each complete derived instance into a new store stage. On any error or cancellation the
+ * stage is aborted (nothing reaches the store).
  * @throws MODEL_ERR_CANCELLED when cancelled; every error of loadPack, restoreSeries and the writers
  */
 export async function restoreToStage(pulled: PulledSeries, ctx: JobContext): Promise<RestoredStage> {
-  const { series: s, files } = pulled;
-  const h = s.firstHeader;
-  const job = ctx.job;
-  const pack = await ctx.packs.acquire(ctx.packDir, ctx.device);
-  const isRgb = s.samplesPerPixel === 3;
-  // A denoiser pack takes no steps, strength or degradation text (models/README.md, DenoiserPipeline).
-  const gsdiff =
-    pack.kind === 'gsdiff'
-      ? {
-          pack,
-          steps: job.spec.steps ?? ctx.defaultSteps ?? pack.index.defaults.steps,
-          strength: pack.index.defaults.strength,
-          forced: taskDegradation(job.spec.task, pack.labels),
-        }
-      : undefined;
-
-  // 1. The derived series' identity, recorded before anything is written.
-  const spec = derivedSeriesSpec(h, ctx.takenSeriesNumbers(s.studyInstanceUid));
-  ctx.reserveSeriesNumber(s.studyInstanceUid, spec.seriesNumber);
-  ctx.update({ derivedSeriesInstanceUid: spec.seriesInstanceUid, progress: { done: 0, total: s.slices.length } });
-
-  // 2. Source instances are re-read on demand (bounded memory), the last few cached.
-  const cache = new Map<string, Promise<DicomInstance>>();
-  const load = (uid: string): Promise<DicomInstance> => {
-    let p = cache.get(uid);
-    if (!p) {
-      p = readInstanceFile(files.get(uid) as string);
-      cache.set(uid, p);
-      if (cache.size > INSTANCE_CACHE) cache.delete(cache.keys().next().value as string);
-    }
-    return p;
-  };
-  const frame = async (i: number): Promise<Float32Array | Uint8Array> => {
-    const ref = s.slices[i];
-    return frameValues(await load(ref.sopInstanceUid), ref.frameIndex);
-  };
-  const src: SeriesSource = isRgb
-    ? {
-        kind: 'rgb',
-        count: s.slices.length,
-        height: s.rows,
-        width: s.columns,
-        frame: async (i) => (await frame(i)) as Uint8Array,
-      }
-    : {
-        kind: 'ct',
-        count: s.slices.length,
-        height: s.rows,
-        width: s.columns,
-        frame: async (i) => (await frame(i)) as Float32Array,
-      };
-  const meta: FramesMeta = {
-    rows: s.rows,
-    columns: s.columns,
-    samplesPerPixel: isRgb ? 3 : 1,
-    dtype: isRgb ? 'uint8' : 'float32',
-    total: s.slices.length,
-    ...(h.windowCenter !== undefined ? { windowCenter: h.windowCenter } : {}),
-    ...(h.windowWidth !== undefined ? { windowWidth: h.windowWidth } : {}),
-    slices: s.slices.map((r) => ({ sopInstanceUid: r.sopInstanceUid, frameIndex: r.frameIndex })),
-  };
-  const frames = await FrameWriter.create(path.join(ctx.jobDir, 'frames'), meta);
-  const writer = new DerivedSeriesWriter({ slices: s.slices, kind: isRgb ? 'rgb' : 'modality', spec, source: load });
   const stage = await ctx.store.stageSeries();
-  const rng = createRng(job.seed);
-  let degradation = '';
-  let derivation: DerivationInfo | undefined;
-  let timings: SeriesTimings | undefined;
+  let frames: FrameWriter | undefined;
   try {
-    // 3. The pipeline: each frame to disk (then announced), each complete instance into the stage.
-    for await (const ev of restoreSeries(pack, src, {
-      noise: (n) => Float32Array.from({ length: n }, () => rng.normal()),
-      header: {
-        modality: h.modality,
-        sopClassUid: h.sopClassUid,
-        samplesPerPixel: h.samplesPerPixel,
-        acquisition: h.acquisition,
+    const restored = await restoreFrames(pulled, ctx, {
+      begin: async (meta) => {
+        frames = await FrameWriter.create(path.join(ctx.jobDir, 'frames'), meta);
       },
-      steps: gsdiff?.steps,
-      strength: gsdiff?.strength,
-      degradation: gsdiff?.forced,
-      signal: ctx.signal,
-      logger: ctx.logger,
-    })) {
-      if (ev.type === 'degradation') {
-        degradation = ev.estimate.phrase;
-        const task = job.spec.task === 'auto' ? undefined : job.spec.task;
-        derivation = gsdiff
-          ? restorationDerivation({
-              degradation,
-              task,
-              pack: { ...gsdiff.pack.index, sha256: pack.sha256 },
-              device: pack.device,
-              steps: gsdiff.steps,
-              strength: gsdiff.strength,
-              seed: job.seed,
-              softwareVersion: ctx.softwareVersion,
-            })
-          : restorationDerivation({
-              pipeline: 'denoiser',
-              task,
-              pack: { ...pack.index, sha256: pack.sha256 },
-              device: pack.device,
-              softwareVersion: ctx.softwareVersion,
-            });
-        ctx.update({ degradation });
-      } else if (ev.type === 'frame') {
-        const done = await frames.write(ev.index, ev.values);
-        ctx.frameWritten(ev.index, done, ev.total);
-        const d = await writer.add(ev.index, ev.values, derivation as DerivationInfo);
-        if (d) await stage.add(d.bytes, `gsdiff job ${job.id}`);
-      } else {
-        timings = ev.timings;
-      }
-    }
+      frame: async (index, values, total) => {
+        const done = await (frames as FrameWriter).write(index, values);
+        ctx.frameWritten(index, done, total);
+      },
+      instance: async (bytes) => {
+        await stage.add(bytes, `gsdiff job ${ctx.job.id}`);
+      },
+    });
+    return { ...restored, stage };
   } catch (e) {
     await stage.abort().catch(() => undefined);
     throw e;
   }
-  return {
-    stage,
-    derivedSeriesInstanceUid: spec.seriesInstanceUid,
-    degradation,
-    timings: timings as SeriesTimings,
-    instances: writer.written,
-  };
-}
-
-/** denoise / deblur condition on the pack's own label for noise / blur (its recogniser's vocabulary). */
-function taskDegradation(task: 'denoise' | 'deblur' | 'auto', labels: readonly string[]): string | undefined {
-  if (task === 'auto') return undefined;
-  const re = task === 'denoise' ? /noise/i : /blur/i;
-  return labels.find((l) => re.test(l)) ?? (task === 'denoise' ? 'noise' : 'blur');
 }
