@@ -7,6 +7,7 @@ import { importCommand } from './commands/import.js';
 import { infoCommand } from './commands/info.js';
 import { restoreCommand } from './commands/restore.js';
 import { serveCommand } from './commands/serve.js';
+import { addWorkerCommand } from './commands/worker.js';
 import { trainingDataCommand } from './commands/trainingData.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../models/index.js';
@@ -142,6 +143,10 @@ async function main(argv: string[]): Promise<number> {
     .option('--pack <dir>', 'model pack (default models/packs/tiny-test until the trained pack ships)')
     .option('--device <device>', `execution provider: ${DEVICE_REQUESTS.join(' | ')}`, deviceOption)
     .option('--no-demo', 'do not generate demo data into an empty store')
+    .option(
+      '--queue <url>',
+      'scale out: jobs go to this Redis queue (redis://…) for `gsdiff worker`s (or GSDIFF_QUEUE)',
+    )
     .action(
       async (opts: {
         port?: number;
@@ -150,11 +155,13 @@ async function main(argv: string[]): Promise<number> {
         pack?: string;
         device?: DeviceRequest;
         demo?: boolean;
+        queue?: string;
       }) => {
         const config = loadConfig();
         status = await serveCommand({ ...opts }, createLogger(config.logLevel), process.stdout);
       },
     );
+  addWorkerCommand(program, (s) => (status = s));
   program
     .command('restore')
     .description('restore a series with GSDiff and write it as a derived series (into the store, or --out)')

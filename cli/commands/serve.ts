@@ -1,17 +1,23 @@
 import type { Logger } from '../../common/index.js';
 import { loadServerConfig, startServer, type ServeFlags } from '../../server/index.js';
+import { redactUrl } from '../../server/jobs/index.js';
 import { VERSION } from '../version.js';
 
 /**
  * `gsdiff serve`: the whole workstation on the embedded default (local store, default pack, demo data when the
- * store is empty). Runs until SIGINT/SIGTERM, then shuts down in order. Never returns before that.
+ * store is empty), or with `--queue redis://…` the server of a scaled-out deployment whose jobs run in workers. Runs until SIGINT/SIGTERM, then shuts down in order. Never returns before that.
  */
 export async function serveCommand(flags: ServeFlags, logger: Logger, out: NodeJS.WritableStream): Promise<number> {
   const config = loadServerConfig(flags);
   const running = await startServer(config, { logger, version: VERSION });
   out.write(`gsdiff ${VERSION} serving on ${running.url}\n`);
   out.write(`  data folder: ${config.dataDir} (store, jobs.sqlite, audit.log)\n`);
-  out.write(`  model pack: ${config.packDir} on device ${config.device}\n`);
+  out.write(
+    config.queueUrl
+      ? `  jobs: Redis queue ${redactUrl(config.queueUrl)} (run \`gsdiff worker\` processes; no inference here)\n` +
+          `  model pack: ${config.packDir} (workers must hold the same version)\n`
+      : `  model pack: ${config.packDir} on device ${config.device}\n`,
+  );
   out.write(`  viewer: ${config.viewerDir ? `${running.url}/` : 'not built (the viewer comes with issue "Step 6")'}\n`);
   out.write(`  health: ${running.url}/healthz (no token)\n`);
   out.write(
