@@ -46,6 +46,7 @@ const BLOCK_MS = 1000;
 export class OutRelay {
   private readonly attempts = new Map<string, Attempt>();
   private cursor = '0';
+  private caughtUp = 0;
   private stopped = false;
   private loop: Promise<void> | undefined;
   private readonly log: Logger;
@@ -94,6 +95,11 @@ export class OutRelay {
     this.attempts.clear();
   }
 
+  /** Server time (ms) at which a read last found nothing new: every entry written before it has been applied. */
+  get caughtUpAt(): number {
+    return this.caughtUp;
+  }
+
   /** True while the job's stage is being committed (a cancel then waits: a job past its commit ends done). */
   committing(jobId: string): Promise<void> | undefined {
     return this.attempts.get(jobId)?.committing;
@@ -109,12 +115,14 @@ export class OutRelay {
   }
 
   private async readOnce(block: boolean): Promise<number> {
+    const issued = Date.now();
     const args: (string | number)[] = ['COUNT', READ_COUNT];
     if (block) args.push('BLOCK', BLOCK_MS);
     const res = (await this.reader.xreadBuffer(...(args as ['COUNT', number]), 'STREAMS', KEYS.out, this.cursor)) as
       [Buffer, [Buffer, Buffer[]][]][] | null;
     const entries = res?.[0]?.[1] ?? [];
     if (entries.length === 0) {
+      this.caughtUp = issued;
       // Caught up: the cursor is "now", so workers' backpressure measures only real lag.
       await this.redis.set(KEYS.relayCursor, `${Date.now()}-0`);
       return 0;

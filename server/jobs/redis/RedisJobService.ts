@@ -28,6 +28,12 @@ export interface RedisJobServiceOptions extends JobCoreOptions {
   readonly dispatchTimeoutMs?: number;
 }
 
+/**
+ * A job BullMQ finished this recently may still have its last output entry on the way (and worker clocks may differ
+ * from ours): the reconciliation leaves it to the relay for this long.
+ */
+const SETTLE_MS = 10_000;
+
 /** BullMQ reports this for a job whose workers died more often than maxStalledCount allows. */
 const STALLED = /stalled more than allowable limit/i;
 
@@ -239,6 +245,8 @@ export class RedisJobService extends JobServiceCore {
       if (this.closing) return;
       const bull = await this.queue.getJob(job.id);
       const state = bull ? await bull.getState() : 'missing';
+      const settling = bull?.finishedOn !== undefined && bull.finishedOn + SETTLE_MS > this.relay.caughtUpAt;
+      if ((state === 'failed' || state === 'completed') && settling) continue;
       if (state === 'failed') {
         const reason = bull?.failedReason ?? 'unknown';
         const code = STALLED.test(reason) ? 'SRV_ERR_JOB_INTERRUPTED' : 'SRV_ERR_JOB_FAILED';

@@ -18,6 +18,7 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  */
 export class ServerLock {
   private timer: NodeJS.Timeout | undefined;
+  private renewing = false;
   private constructor(
     private readonly redis: Redis,
     private readonly token: string,
@@ -52,6 +53,9 @@ export class ServerLock {
   }
 
   private async renew(): Promise<void> {
+    // During a Redis outage the call waits for the reconnection: one at a time, not one per tick.
+    if (this.renewing) return;
+    this.renewing = true;
     try {
       const ok = await this.redis.eval(RENEW, 1, KEYS.serverLock, this.token, this.ttlMs);
       if (ok === 0) this.log.error('queue: the server lock is held by another server: two servers share this queue');
@@ -60,6 +64,8 @@ export class ServerLock {
         { err: e instanceof Error ? e.message : String(e) },
         'queue: server lock not renewed (Redis down?)',
       );
+    } finally {
+      this.renewing = false;
     }
   }
 

@@ -16,7 +16,7 @@ import {
   type StudySummary,
 } from '../../../pacs-adapters/index.js';
 import { memoryAuditLog } from '../../../server/AuditLog.js';
-import { JobService, type JobRecord, type JobServiceOptions } from '../../../server/jobs/index.js';
+import { JobService, type JobQueue, type JobRecord, type JobServiceOptions } from '../../../server/jobs/index.js';
 
 export const PACK = join(process.cwd(), 'models/packs/tiny-test');
 export const silent = createLogger('silent');
@@ -122,7 +122,7 @@ export function removeDir(dir: string): void {
 
 /** Resolves with the record once `pred` holds (checked now and on every record change). */
 export function waitFor(
-  jobs: JobService,
+  jobs: Pick<JobQueue, 'get' | 'subscribe'>,
   id: string,
   pred: (j: JobRecord) => boolean,
   timeoutMs = 60_000,
