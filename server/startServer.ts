@@ -12,6 +12,9 @@ import type { ServerConfig } from './ServerConfig.js';
 import { sourceAdapters } from './sourceAdapters.js';
 import { attachJobStream } from './ws/index.js';
 
+/** Limits on how slowly a client may send a request. Bodies keep Node's requestTimeout (5 min) for large STOWs. */
+export const HTTP_TIMEOUTS = Object.freeze({ headersMs: 15_000, checkMs: 2_000 });
+
 export interface RunningServer {
   readonly url: string;
   readonly server: Server;
@@ -65,7 +68,12 @@ export async function startServer(
     version: o.version,
     dicomWeb: dicomWebRouter(store, { audit, logger: log, maxBodyBytes: config.maxBodyBytes, actorOf }),
   });
-  const server = createServer(app);
+  // Slow-loris: a client gets HTTP_TIMEOUTS.headersMs to send its headers, checked every checkMs (Node's defaults,
+  // 60 s checked every 30 s, let a few hundred dripping sockets hold file descriptors for a minute and a half).
+  const server = createServer(
+    { headersTimeout: HTTP_TIMEOUTS.headersMs, connectionsCheckingInterval: HTTP_TIMEOUTS.checkMs },
+    app,
+  );
   const stream = attachJobStream(server, {
     jobs,
     token: config.token,
