@@ -2,13 +2,15 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describeThrown, GsdiffError } from '../../common/index.js';
 import { decodeFrame } from '../../pacs-adapters/dicom/decodeFrame.js';
+import { modalityValues } from '../../pacs-adapters/dicom/modalityValues.js';
 import { parseInstance } from '../../pacs-adapters/dicom/readInstance.js';
+import { assembleSeries } from '../../pacs-adapters/series/assembleSeries.js';
 import { applyMutations, loadSeed, type FuzzCase, type Seed } from './dicomMutations.js';
 import type { CaseOutcome, WorkerRequest } from './protocol.js';
 
 /**
  * Child-process entry of the DICOM fuzzer: applies each case to its seed and reads it the way the module does
- * (parse, header, decode of the first, second and last frame). Runs in its own process with a heap limit so a crash,
+ * (parse, header, series assembly, decode and modality values of the first, second and last frame). Runs in its own process with a heap limit so a crash,
  * a hang or a memory blow-up is observed by the parent instead of taking it down.
  */
 const seeds = new Map<string, Seed>();
@@ -36,7 +38,12 @@ async function runCase(index: number, c: FuzzCase): Promise<CaseOutcome> {
   const base = { index, name, bytes: bytes.length };
   try {
     const inst = parseInstance(bytes, name, { requireIdentity: false });
-    for (const i of framesToDecode(inst.header.numberOfFrames)) await decodeFrame(inst, i);
+    // What a job does next with a file it read: assemble the series, take modality values of each frame.
+    assembleSeries([inst.header]);
+    for (const i of framesToDecode(inst.header.numberOfFrames)) {
+      const frame = await decodeFrame(inst, i);
+      if (frame.kind === 'gray') modalityValues(frame, inst.header);
+    }
     return { ...base, status: 'decoded', ms: performance.now() - t0, rssMb: rssMb() };
   } catch (e) {
     if (e instanceof GsdiffError) {
