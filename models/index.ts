@@ -1,13 +1,17 @@
 export { MODEL_ERRORS, ModelError, modelError } from './errors.js';
 export type { ModelErrorCode } from './errors.js';
 export { loadPack } from './pack/loadPack.js';
-export type { DenoiserPack, GsdiffPack, LoadedPack, LoadPackOptions } from './pack/loadPack.js';
+export type { DenoiserPack, FilterPack, GsdiffPack, LoadedPack, LoadPackOptions } from './pack/loadPack.js';
+export { loadOpenCv } from './runtime/opencv.js';
+export type { OpenCv, OpenCvMat } from './runtime/opencv.js';
 export { parseModelIndex } from './pack/parseModelIndex.js';
-export { COMPONENTS, DENOISER_COMPONENTS, PACK_CLASSES } from './pack/ModelIndex.js';
+export { COMPONENTS, DENOISER_COMPONENTS, FILTER_KINDS, PACK_CLASSES } from './pack/ModelIndex.js';
 export type {
   ComponentName,
   DenoiserComponentName,
   DenoiserModelIndex,
+  FilterModelIndex,
+  FilterSpec,
   GsdiffModelIndex,
   ModelIndex,
   PackClass,

@@ -77,7 +77,7 @@ export async function restoreCommand(
   }
   const h = s.firstHeader;
   const pack = await loadPack(o.pack, { device: o.device, logger: o.logger });
-  const denoiser = pack.kind === 'denoiser';
+  const denoiser = pack.kind !== 'gsdiff';
   if (denoiser) {
     const ignored = Object.entries({
       '--steps': o.steps,
@@ -87,7 +87,7 @@ export async function restoreCommand(
     }).filter(([, v]) => v !== undefined);
     if (ignored.length)
       err.write(
-        `gsdiff: note: ${ignored.map(([k]) => k).join(', ')} ignored: pack "${pack.index.name}" is a single-network denoiser\n`,
+        `gsdiff: note: ${ignored.map(([k]) => k).join(', ')} ignored: pack "${pack.index.name}" is a ${pack.kind === 'filter' ? 'classical filter' : 'single-network denoiser'}\n`,
       );
   }
   const store = o.out ? undefined : await LocalStore.open(o.storeDir, { logger: o.logger });
@@ -148,7 +148,7 @@ export async function restoreCommand(
       if (ev.type === 'degradation') {
         degradation = ev.estimate.phrase;
         derivation =
-          pack.kind === 'denoiser'
+          pack.kind !== 'gsdiff'
             ? restorationDerivation({
                 pipeline: 'denoiser',
                 pack: { ...pack.index, sha256: pack.sha256 },

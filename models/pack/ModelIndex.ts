@@ -19,7 +19,7 @@ export const DENOISER_COMPONENTS = ['denoiser'] as const;
 export type DenoiserComponentName = (typeof DENOISER_COMPONENTS)[number];
 
 /** The pack classes `_class_name` may name. */
-export const PACK_CLASSES = ['GSDiffPipeline', 'DenoiserPipeline'] as const;
+export const PACK_CLASSES = ['GSDiffPipeline', 'DenoiserPipeline', 'FilterPipeline'] as const;
 
 export type PackClass = (typeof PACK_CLASSES)[number];
 
@@ -76,5 +76,32 @@ export interface DenoiserModelIndex extends PackIndexBase {
   readonly defaults: { readonly tile_overlap: number };
 }
 
+/** The classical filters a FilterPipeline pack may name (models/README.md, "FilterPipeline"). */
+export const FILTER_KINDS = ['identity', 'bilateral'] as const;
+
+export type FilterKind = (typeof FILTER_KINDS)[number];
+
+/** What a FilterPipeline pack runs: nothing (identity, the input through the same mapping), or OpenCV's bilateral filter. */
+export type FilterSpec =
+  | { readonly kind: 'identity' }
+  | {
+      readonly kind: 'bilateral';
+      /** Pixel neighbourhood diameter (OpenCV `d`). */
+      readonly diameter: number;
+      /** Range sigma for CT, in HU (converted to model units through mapping.ct). */
+      readonly sigma_color_hu: number;
+      /** Range sigma for colour frames, in 8-bit levels (converted through mapping.rgb). */
+      readonly sigma_color_rgb: number;
+      /** Spatial sigma in pixels. */
+      readonly sigma_space_px: number;
+    };
+
+/** model_index.json of a classical-filter pack (no network, no files): a baseline run through the same runtime. */
+export interface FilterModelIndex extends PackIndexBase {
+  readonly _class_name: 'FilterPipeline';
+  readonly filter: FilterSpec;
+  readonly defaults: { readonly tile_overlap: number };
+}
+
 /** model_index.json of any pack class; `_class_name` tells them apart. */
-export type ModelIndex = GsdiffModelIndex | DenoiserModelIndex;
+export type ModelIndex = GsdiffModelIndex | DenoiserModelIndex | FilterModelIndex;

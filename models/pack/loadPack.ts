@@ -6,6 +6,7 @@ import type * as ort from 'onnxruntime-node';
 import { describeThrown, type Logger } from '../../common/index.js';
 import { modelError } from '../errors.js';
 import { createSessionOn, type Device, type DeviceRequest } from '../runtime/devices.js';
+import { loadOpenCv, type OpenCv } from '../runtime/opencv.js';
 import { tensorMetas } from '../runtime/OnnxSession.js';
 import { checkContract, checkDenoiserContract, type ComponentIo, type PackShapes } from './checkContract.js';
 import {
@@ -14,6 +15,7 @@ import {
   type ComponentName,
   type DenoiserComponentName,
   type DenoiserModelIndex,
+  type FilterModelIndex,
   type GsdiffModelIndex,
   type ModelIndex,
 } from './ModelIndex.js';
@@ -47,8 +49,19 @@ export interface DenoiserPack extends LoadedPackBase {
   readonly sessions: Readonly<Record<DenoiserComponentName, ort.InferenceSession>>;
 }
 
-/** A loaded, verified pack of either class; `kind` tells them apart. */
-export type LoadedPack = GsdiffPack | DenoiserPack;
+/**
+ * A loaded classical-filter pack (`_class_name` FilterPipeline): identity or OpenCV's bilateral filter, run through
+ * the same tiling, mapping and streaming as the network packs. Always on the CPU (OpenCV.js); `cv` is absent for
+ * identity.
+ */
+export interface FilterPack extends LoadedPackBase {
+  readonly kind: 'filter';
+  readonly index: FilterModelIndex;
+  readonly cv?: OpenCv;
+}
+
+/** A loaded, verified pack of any class; `kind` tells them apart. */
+export type LoadedPack = GsdiffPack | DenoiserPack | FilterPack;
 
 export interface LoadPackOptions {
   readonly device?: DeviceRequest;
@@ -85,9 +98,14 @@ export async function loadPack(packDir: string, o: LoadPackOptions): Promise<Loa
   }
   const index = parseModelIndex(json, indexFile);
   if (o.verifyFiles !== false) await verifyFiles(dir, index);
-  const sha256 = createHash('sha256')
-    .update(JSON.stringify(Object.fromEntries(Object.entries(index.files).sort(([a], [b]) => a.localeCompare(b)))))
-    .digest('hex');
+  const hash = createHash('sha256').update(
+    JSON.stringify(Object.fromEntries(Object.entries(index.files).sort(([a], [b]) => a.localeCompare(b)))),
+  );
+  // A filter pack has no files: its identity is its filter and mapping, so two filter packs never share a hash.
+  if (index._class_name === 'FilterPipeline')
+    hash.update(JSON.stringify({ filter: index.filter, mapping: index.mapping, tile: index.tile }));
+  const sha256 = hash.digest('hex');
+  if (index._class_name === 'FilterPipeline') return loadFilter(dir, index, sha256, o);
   return index._class_name === 'DenoiserPipeline'
     ? loadDenoiser(dir, index, sha256, o)
     : loadGsdiff(dir, index, sha256, o);
@@ -143,6 +161,24 @@ async function loadDenoiser(
     await release();
     throw e;
   }
+}
+
+async function loadFilter(
+  dir: string,
+  index: FilterModelIndex,
+  sha256: string,
+  o: LoadPackOptions,
+): Promise<FilterPack> {
+  const requested = o.device ?? 'cpu';
+  if (requested !== 'cpu' && requested !== 'auto')
+    throw modelError(
+      'MODEL_ERR_DEVICE_UNAVAILABLE',
+      `pack "${index.name}" is a FilterPipeline (OpenCV on the CPU): expected device cpu or auto, got ${requested}`,
+      { pack: index.name, device: requested },
+    );
+  const cv = index.filter.kind === 'identity' ? undefined : await loadOpenCv();
+  o.logger.info({ pack: index.name, filter: index.filter.kind, device: 'cpu' }, 'filter pack loaded');
+  return { kind: 'filter', dir, index, sha256, device: 'cpu', ...(cv ? { cv } : {}), release: () => Promise.resolve() };
 }
 
 /**

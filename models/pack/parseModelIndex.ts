@@ -2,8 +2,11 @@ import { modelError } from '../errors.js';
 import {
   COMPONENTS,
   DENOISER_COMPONENTS,
+  FILTER_KINDS,
   PACK_CLASSES,
   type DenoiserModelIndex,
+  type FilterModelIndex,
+  type FilterSpec,
   type GsdiffModelIndex,
   type ModelIndex,
 } from './ModelIndex.js';
@@ -11,7 +14,7 @@ import {
 type Json = Record<string, unknown>;
 
 /**
- * Validates model_index.json field by field for its `_class_name` (GSDiffPipeline or DenoiserPipeline); the first
+ * Validates model_index.json field by field for its `_class_name` (GSDiffPipeline, DenoiserPipeline or FilterPipeline); the first
  * problem is reported with its JSON path and what was expected. Returns a deep-frozen index.
  * @throws MODEL_ERR_PACK_INDEX
  */
@@ -38,7 +41,7 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
   // 1. What every pack class shares.
   const root = obj(raw, '$');
   const cls = root._class_name;
-  if (cls !== 'GSDiffPipeline' && cls !== 'DenoiserPipeline')
+  if (cls !== 'GSDiffPipeline' && cls !== 'DenoiserPipeline' && cls !== 'FilterPipeline')
     fail('_class_name', PACK_CLASSES.map((c) => `"${c}"`).join(' or '), cls);
   if (root.format_version !== 1) fail('format_version', '1', root.format_version);
   const components = obj(root.components, 'components');
@@ -86,7 +89,18 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
   // 2. The class's own fields.
   let index: ModelIndex;
   let used: string[];
-  if (cls === 'DenoiserPipeline') {
+  if (cls === 'FilterPipeline') {
+    if (Object.keys(components).length > 0)
+      fail('components', 'an empty object (a filter pack has no network)', components);
+    const f: FilterModelIndex = {
+      _class_name: 'FilterPipeline',
+      ...base,
+      filter: parseFilter(obj(root.filter, 'filter'), str, num, fail),
+      defaults: { tile_overlap: tileOverlap() },
+    };
+    index = f;
+    used = [];
+  } else if (cls === 'DenoiserPipeline') {
     const d: DenoiserModelIndex = {
       _class_name: 'DenoiserPipeline',
       ...base,
@@ -149,6 +163,26 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
     if (!(p in index.files)) fail(`files["${p}"]`, 'a sha256 for every file the pack uses', undefined);
   }
   return deepFreeze(index);
+}
+
+function parseFilter(
+  f: Json,
+  str: (v: unknown, path: string) => string,
+  num: (v: unknown, path: string, min: number, max?: number, integer?: boolean) => number,
+  fail: (path: string, expected: string, got: unknown) => never,
+): FilterSpec {
+  const kind = str(f.kind, 'filter.kind');
+  if (kind === 'identity') return { kind };
+  if (kind === 'bilateral') {
+    return {
+      kind,
+      diameter: num(f.diameter, 'filter.diameter', 1, 31, true),
+      sigma_color_hu: num(f.sigma_color_hu, 'filter.sigma_color_hu', Number.MIN_VALUE, 10000),
+      sigma_color_rgb: num(f.sigma_color_rgb, 'filter.sigma_color_rgb', Number.MIN_VALUE, 255),
+      sigma_space_px: num(f.sigma_space_px, 'filter.sigma_space_px', Number.MIN_VALUE, 100),
+    };
+  }
+  return fail('filter.kind', FILTER_KINDS.map((k) => `"${k}"`).join(' or '), kind);
 }
 
 function deepFreeze<T>(o: T): T {

@@ -1,6 +1,7 @@
 import type { DegradationEstimate } from '../degradation/DegradationEstimate.js';
 import { modelError } from '../errors.js';
-import type { DenoiserPack } from '../pack/loadPack.js';
+import { runFilter } from '../filters/runFilter.js';
+import type { DenoiserPack, FilterPack } from '../pack/loadPack.js';
 import { extractTile, planTiles, TileBlender } from '../tiling/index.js';
 import { fitTile, unfitTile } from './fitTile.js';
 import { ModelFrames } from './ModelFrames.js';
@@ -9,7 +10,7 @@ import type { RestoreOptions } from './RestoreOptions.js';
 import { runDenoiser } from './runDenoiser.js';
 import type { SeriesSource } from './SeriesSource.js';
 
-/** What the degradation event of a denoiser pack says: the network takes no text. */
+/** What the degradation event of a denoiser or filter pack says: it takes no text. */
 export const DENOISER_DEGRADATION: DegradationEstimate = Object.freeze({
   phrase: 'not used by denoiser packs',
   prompt: '',
@@ -20,8 +21,8 @@ export const DENOISER_DEGRADATION: DegradationEstimate = Object.freeze({
 const IGNORED = ['steps', 'strength', 'startNoise', 'eta', 'windowStride', 'vlm', 'degradation'] as const;
 
 /**
- * The whole-series pipeline of a single-network denoiser pack (DenoiserPipeline, e.g. the RED-CNN baseline), so
- * baselines run through the same runtime as GSDiff: frame by frame (windows of one frame), each frame tiled
+ * The whole-series pipeline of a single-network denoiser pack (DenoiserPipeline, e.g. the RED-CNN baseline) and of
+ * a classical-filter pack (FilterPipeline: identity, bilateral), so baselines run through the same runtime as GSDiff: frame by frame (windows of one frame), each frame tiled
  * in-plane with the pack's tile size and overlap, every tile through the network, tiles blended with the same
  * feathered TileBlender, and the change applied to the original values by the same delta rule (exact
  * pass-through outside the CT window). Yields a degradation event saying no text is used, each frame in order as
@@ -29,7 +30,7 @@ const IGNORED = ['steps', 'strength', 'startNoise', 'eta', 'windowStride', 'vlm'
  * @throws MODEL_ERR_BAD_INPUT, MODEL_ERR_BAD_OPTION, MODEL_ERR_CANCELLED, MODEL_ERR_INFERENCE
  */
 export async function* denoiseSeries(
-  pack: DenoiserPack,
+  pack: DenoiserPack | FilterPack,
   src: SeriesSource,
   o: RestoreOptions,
 ): AsyncGenerator<RestoreEvent> {
@@ -69,7 +70,10 @@ export async function* denoiseSeries(
       const crop = fitTile(extractTile(f.model, 3, H, W, tile), tile, th, tw);
       const t1 = performance.now();
       timings.other += t1 - tr;
-      const out = await runDenoiser(pack, crop, th, tw);
+      const out =
+        pack.kind === 'denoiser'
+          ? await runDenoiser(pack, crop, th, tw)
+          : runFilter(pack.cv, pack.index, src.kind, crop, th, tw);
       tr = performance.now();
       timings.denoiser += tr - t1;
       blender.add(tile.index, unfitTile(out, tile, th, tw));

@@ -23,14 +23,14 @@ const DISPLAY = { center: 40, width: 400 };
 /**
  * Restores a whole series with a loaded pack of either class, as an async iterator of events: the degradation
  * estimate, then each restored frame (in order) as soon as no later window can change it, then the timings.
- * GSDiff packs run `gsdiffSeries`; denoiser packs run `denoiseSeries` (frame by frame, same tiling, blending and
- * value mapping).
+ * GSDiff packs run `gsdiffSeries`; denoiser and filter packs run `denoiseSeries` (frame by frame, same tiling,
+ * blending and value mapping).
  * @throws MODEL_ERR_BAD_OPTION, MODEL_ERR_BAD_INPUT, MODEL_ERR_CANCELLED, MODEL_ERR_INFERENCE
  * @example
  * for await (const ev of restoreSeries(pack, src, { noise, header })) if (ev.type === 'frame') write(ev.values);
  */
 export function restoreSeries(pack: LoadedPack, src: SeriesSource, o: RestoreOptions): AsyncGenerator<RestoreEvent> {
-  return pack.kind === 'denoiser' ? denoiseSeries(pack, src, o) : gsdiffSeries(pack, src, o);
+  return pack.kind === 'gsdiff' ? gsdiffSeries(pack, src, o) : denoiseSeries(pack, src, o);
 }
 
 /**

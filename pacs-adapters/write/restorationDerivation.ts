@@ -6,6 +6,8 @@ interface RunPack {
   readonly version?: string;
   readonly sha256: string;
   readonly tile: { readonly height: number; readonly width: number };
+  /** Present for classical-filter packs (FilterPipeline): what the filter was, so the method names it. */
+  readonly filter?: { readonly kind: string };
 }
 
 /** What a GSDiff restoration run records about itself in every derived instance. */
@@ -23,7 +25,10 @@ export interface GsdiffRestorationRun {
   readonly softwareVersion: string;
 }
 
-/** What a run of a single-network denoiser pack (a baseline such as RED-CNN) records: no text, steps or noise. */
+/**
+ * What a run of a single-network denoiser pack (a baseline such as RED-CNN) or of a classical-filter pack records:
+ * no text, steps or noise.
+ */
 export interface DenoiserRestorationRun {
   readonly pipeline: 'denoiser';
   /** Default: denoise. */
@@ -44,7 +49,9 @@ export function restorationDerivation(r: RestorationRun): DerivationInfo {
   const tile = `${r.pack.tile.height}x${r.pack.tile.width}`;
   if (r.pipeline === 'denoiser') {
     return {
-      method: 'single-network denoiser (baseline)',
+      method: r.pack.filter
+        ? `classical filter (baseline): ${r.pack.filter.kind}`
+        : 'single-network denoiser (baseline)',
       task: r.task ?? 'denoise',
       packName: r.pack.name,
       packVersion: r.pack.version,
