@@ -252,12 +252,9 @@ export class QueueWorker {
       throw new Unsuited('SRV_ERR_WORKER_UNSUITED', `device ${want}: this worker runs ${this.o.device}`);
     }
     try {
-      const pack = await this.packs.acquire(packDir, this.o.device);
-      if (pack.sha256 !== data.packSha256) {
-        throw new Unsuited('SRV_ERR_PACK_MISMATCH', `pack ${packDir}: changed on disk since it was checked`);
-      }
+      // Loading verifies every file against the index (so against the hash checked above) and the device.
+      await this.packs.acquire(packDir, this.o.device);
     } catch (e) {
-      if (e instanceof Unsuited) throw e;
       throw new Unsuited('SRV_ERR_WORKER_UNSUITED', `pack ${packDir} on ${this.o.device}: ${describeThrown(e)}`);
     }
     return { packDir, source };

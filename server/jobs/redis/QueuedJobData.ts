@@ -7,8 +7,9 @@ export interface QueuedJobData {
   /** The noise seed of every attempt (the same pixels on a retry). */
   readonly seed: number;
   /**
-   * sha256 of the pack's file list (as loadPack computes it), resolved by the server at submission: a worker whose
-   * pack of that name differs refuses the job, so one deployment never mixes outputs of two pack versions.
+   * The pack's version identity (packSha256: its canonical model_index.json, which lists every file's sha256),
+   * resolved by the server at submission: a worker whose pack of that name differs hands the job back, so one
+   * deployment never mixes outputs of two pack versions.
    */
   readonly packSha256: string;
   /** DDIM steps when the spec gives none (the server's default), else the pack's. */

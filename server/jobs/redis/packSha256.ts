@@ -5,8 +5,10 @@ import { describeThrown } from '../../../common/index.js';
 import { modelError, parseModelIndex } from '../../../models/index.js';
 
 /**
- * The identity of a pack's exact weights without loading them: sha256 of its canonical `files` map, the same value
- * loadPack reports as `LoadedPack.sha256` (and that derived instances record).
+ * The version identity a queued job carries: sha256 of the pack's `model_index.json` in canonical form (keys sorted,
+ * no whitespace). The index lists every file's own sha256 (loadPack checks the files against it) and every setting,
+ * so two packs that could restore differently never share it, while re-saving the same index does not change it.
+ * Computed the same way by the server and the workers, without loading the weights.
  * @throws MODEL_ERR_PACK_NOT_FOUND when model_index.json cannot be read; MODEL_ERR_PACK_INDEX when it is invalid
  */
 export async function packSha256(packDir: string): Promise<string> {
@@ -23,8 +25,16 @@ export async function packSha256(packDir: string): Promise<string> {
   } catch (e) {
     throw modelError('MODEL_ERR_PACK_INDEX', `${file}: not JSON: ${describeThrown(e)}`, { file }, e);
   }
-  const index = parseModelIndex(json, file);
-  return createHash('sha256')
-    .update(JSON.stringify(Object.fromEntries(Object.entries(index.files).sort(([a], [b]) => a.localeCompare(b)))))
-    .digest('hex');
+  parseModelIndex(json, file);
+  return createHash('sha256').update(canonical(json)).digest('hex');
+}
+
+/** JSON with object keys sorted at every level. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
 }
