@@ -90,13 +90,14 @@ export class RedisJobService extends JobServiceCore {
   static async open(o: RedisJobServiceOptions): Promise<RedisJobService> {
     const { dir, db, release } = await JobServiceCore.claim(o.dataDir);
     const opened: Redis[] = [];
+    let lock: ServerLock | undefined;
     try {
       const redis = await connectRedis(o.queueUrl, { role: 'server' });
       opened.push(redis);
       const reader = await connectRedis(o.queueUrl, { role: 'server output reader' });
       opened.push(reader);
       const log = o.logger.child({ module: 'server/jobs/redis' });
-      const lock = await ServerLock.acquire(redis, o.queueUrl, o.lockTtlMs ?? 10_000, log);
+      lock = await ServerLock.acquire(redis, o.queueUrl, o.lockTtlMs ?? 10_000, log);
       const queueConnection = redis.duplicate();
       opened.push(queueConnection);
       const queue = new Queue<QueuedJobData>(QUEUE_NAME, { connection: queueConnection });
@@ -109,6 +110,7 @@ export class RedisJobService extends JobServiceCore {
       log.info({ queue: redactUrl(o.queueUrl) }, 'queue: relaying worker output');
       return service;
     } catch (e) {
+      await lock?.release();
       for (const r of opened) r.disconnect();
       release();
       throw e;
