@@ -77,6 +77,9 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
     child.stderr?.resume();
     return new Promise((resolve, reject) => {
       child.once('error', reject);
+      child.once('exit', (code, signal) =>
+        reject(new Error(`fuzz worker ${script} exited at start: ${signal ?? code}`)),
+      );
       child.once('message', () => resolve(child));
       child.send({ type: 'files', files: o.files } satisfies WorkerRequest);
     });
