@@ -9,3 +9,14 @@ export type { CtFigures, RgbFigures, Method } from './heldout/evaluateHeldOut.js
 export { evaluateRealNoise } from './heldout/evaluateHeldOut.js';
 export type { RealNoiseFigures } from './heldout/evaluateHeldOut.js';
 export { pngStrip } from './heldout/pngStrip.js';
+export { runValidation } from './validate/runValidation.js';
+export type { ValidationResult, StripFrame } from './validate/runValidation.js';
+export type { ValidateOptions, ValidationMethod } from './validate/ValidateOptions.js';
+export type { ValidationSeries } from './validate/ValidationSeries.js';
+export type { MethodResult, MethodSummary, SliceRow } from './validate/MethodResult.js';
+export { writeReport, slicesCsv, summaryCsv, resultJson } from './report/writeReport.js';
+export { renderHtml } from './report/renderHtml.js';
+export type { ReportOptions, Provenance } from './report/renderHtml.js';
+export { panelsPng } from './report/panelsPng.js';
+export type { Panel } from './report/panelsPng.js';
+export { svgLinePlot } from './report/svgLinePlot.js';

@@ -15,3 +15,5 @@ export type { NpsResult } from './NpsResult.js';
 export type { DetrendMode } from './detrend.js';
 export { flicker } from './flicker.js';
 export { temporalDifferenceEnergy } from './temporalDifferenceEnergy.js';
+export { warpingError, FARNEBACK } from './warpingError.js';
+export type { WarpingErrorResult } from './warpingError.js';

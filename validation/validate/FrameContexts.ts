@@ -1,0 +1,130 @@
+import { ValidationError, validationError } from '../errors.js';
+import { deriveSeed, simulateLowDose } from '../lowdose/index.js';
+import { placeHomogeneousRois, roiStats, type Roi } from '../metrics/index.js';
+import type { FrameContext } from './FrameContext.js';
+import { luma } from './luma.js';
+import type { ValidationSeries } from './ValidationSeries.js';
+
+export interface FrameContextOptions {
+  readonly reference?: ValidationSeries;
+  readonly input: ValidationSeries;
+  readonly simulateDose?: number;
+  readonly seed: number;
+  readonly noiseRois?: readonly Roi[];
+  readonly cnrSignal?: Roi;
+  readonly cnrBackground?: Roi;
+  readonly npsRoiSize: number;
+}
+
+/** Automatic ROI placement: soft tissue for CT, mid-grey for colour (validation/README.md, "gsdiff validate"). */
+const CT_RANGE: [number, number] = [-100, 200];
+const RGB_RANGE: [number, number] = [20, 235];
+const CNR_MIN_CONTRAST = { ct: 10, rgb: 5 } as const;
+
+function orNone(place: () => Roi[]): Roi[] {
+  try {
+    return place();
+  } catch (e) {
+    if (e instanceof ValidationError && e.code === 'VAL_ERR_NO_ROI') return [];
+    throw e;
+  }
+}
+
+/**
+ * The per-frame context every method is measured against: reference and input frames (the input simulated from the
+ * reference with the project's projection-domain low-dose simulation when asked, computed once and kept), and ROIs
+ * placed once per frame on the reference (or on the input without one), so every method is measured in the same
+ * places.
+ */
+export class FrameContexts {
+  private readonly simulated = new Map<number, Float32Array>();
+  private readonly rois = new Map<number, Pick<FrameContext, 'noiseRois' | 'cnr' | 'npsRois'>>();
+
+  constructor(private readonly o: FrameContextOptions) {}
+
+  /** The degraded input frame i in stored units (HU or RGB bytes): what the methods restore. */
+  async inputFrame(i: number): Promise<Float32Array | Uint8Array> {
+    const { reference, input, simulateDose } = this.o;
+    if (simulateDose === undefined || !reference) return input.frame(i);
+    let f = this.simulated.get(i);
+    if (!f) {
+      const hu = (await reference.frame(i)) as Float32Array;
+      f = simulateLowDose(hu, reference.width, {
+        doseFraction: simulateDose,
+        pixelSizeMm: reference.pixelSpacingMm[1],
+        seed: deriveSeed(this.o.seed, i),
+        mode: 'from-full-dose',
+      });
+      this.simulated.set(i, f);
+    }
+    return f;
+  }
+
+  async get(i: number): Promise<FrameContext> {
+    const { reference, input } = this.o;
+    const rgb = input.kind === 'rgb';
+    const pixels = input.width * input.height;
+    const inStored = await this.inputFrame(i);
+    const refStored = reference ? await reference.frame(i) : undefined;
+    const inputF = rgb ? luma(inStored as Uint8Array, pixels) : (inStored as Float32Array);
+    const refF = refStored ? (rgb ? luma(refStored as Uint8Array, pixels) : (refStored as Float32Array)) : undefined;
+    let r = this.rois.get(i);
+    if (!r) {
+      r = this.place(refF ?? inputF, rgb);
+      this.rois.set(i, r);
+    }
+    return {
+      index: i,
+      ...(refF ? { reference: refF } : {}),
+      input: inputF,
+      ...(rgb ? { inputRgb: inStored as Uint8Array } : {}),
+      ...(rgb && refStored ? { referenceRgb: refStored as Uint8Array } : {}),
+      ...r,
+    };
+  }
+
+  private place(base: Float32Array, rgb: boolean): Pick<FrameContext, 'noiseRois' | 'cnr' | 'npsRois'> {
+    const { width: w, height: h } = this.o.input;
+    const huRange = rgb ? RGB_RANGE : CT_RANGE;
+    const noiseRois =
+      this.o.noiseRois ?? orNone(() => placeHomogeneousRois(base, w, h, { count: 4, size: 16, huRange }));
+    let cnrPair: FrameContext['cnr'];
+    if (this.o.cnrSignal && this.o.cnrBackground)
+      cnrPair = { signal: this.o.cnrSignal, background: this.o.cnrBackground };
+    else {
+      // Automatic CNR: among six homogeneous squares over a wider range, the pair of most different means;
+      // the more uniform of the two is the background.
+      const wide: [number, number] = rgb ? [0, 255] : [-200, 300];
+      const cands = orNone(() => placeHomogeneousRois(base, w, h, { count: 6, size: 16, huRange: wide }));
+      const stats = cands.map((roi) => ({ roi, ...roiStats(base, w, h, roi) }));
+      let best: { a: (typeof stats)[number]; b: (typeof stats)[number]; d: number } | undefined;
+      for (let a = 0; a < stats.length; a++)
+        for (let b = a + 1; b < stats.length; b++) {
+          const d = Math.abs(stats[a].mean - stats[b].mean);
+          if (!best || d > best.d) best = { a: stats[a], b: stats[b], d };
+        }
+      if (best && best.d >= CNR_MIN_CONTRAST[rgb ? 'rgb' : 'ct']) {
+        const [bg, sig] = best.a.sd <= best.b.sd ? [best.a, best.b] : [best.b, best.a];
+        cnrPair = { signal: sig.roi, background: bg.roi };
+      }
+    }
+    const size = this.o.npsRoiSize;
+    const npsRois =
+      this.o.noiseRois && this.o.noiseRois.every((r) => r.width === size && r.height === size)
+        ? this.o.noiseRois
+        : size <= Math.min(w, h)
+          ? orNone(() => placeHomogeneousRois(base, w, h, { count: 2, size, huRange }))
+          : [];
+    return { noiseRois, ...(cnrPair ? { cnr: cnrPair } : {}), npsRois };
+  }
+}
+
+/** Reference and input must describe the same frames. */
+export function checkSameGeometry(a: ValidationSeries, b: ValidationSeries): void {
+  if (a.kind !== b.kind || a.count !== b.count || a.width !== b.width || a.height !== b.height)
+    throw validationError(
+      'VAL_ERR_SIZE_MISMATCH',
+      `validate: ${b.label}: expected ${a.count} ${a.kind} frames of ${a.width}x${a.height} as ${a.label}, got ${b.count} ${b.kind} frames of ${b.width}x${b.height}`,
+      { array: b.label },
+    );
+}
