@@ -10,7 +10,9 @@ import { serveCommand } from './commands/serve.js';
 import { addWorkerCommand } from './commands/worker.js';
 import { trainingDataCommand } from './commands/trainingData.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { roiOption, validateCommand, windowOption } from './commands/validate.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../models/index.js';
+import { HU_WINDOWS, type HuWindow, type Roi } from '../validation/index.js';
 import { VERSION } from './version.js';
 
 /**
@@ -205,6 +207,97 @@ async function main(argv: string[]): Promise<number> {
         status = await restoreCommand(
           paths,
           { ...opts, storeDir: config.storeDir, vlmTimeoutMs: opts.vlmTimeout, logger },
+          process.stdout,
+        );
+      },
+    );
+  program
+    .command('validate')
+    .description(
+      'side-by-side validation: the input and each pack or restored series against a reference (paired) or alone; HTML report, CSV, JSON',
+    )
+    .option(
+      '--reference <series>',
+      'full-dose / sharp reference: folder, file, .mp4, store:<uid>, pacs:<source>/<study>/<series>',
+    )
+    .option(
+      '--input <series>',
+      'the degraded series the methods restore (same forms); default with --simulate-dose: the reference',
+    )
+    .option(
+      '--simulate-dose <f>',
+      'make the input from the reference with the projection-domain low-dose simulation',
+      doseFraction,
+    )
+    .option(
+      '--pack <dir>',
+      'a pack run through the runtime (repeatable): GSDiff, denoiser or filter (models/packs/bilateral)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option(
+      '--test <name=series>',
+      'a series restored elsewhere, e.g. gsdiff=store:<uid> (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--frames <a-b>', '1-based inclusive frame range of every series (default: all)', sliceRange)
+    .option(
+      '--device <device>',
+      `execution provider for network packs: ${DEVICE_REQUESTS.join(' | ')}`,
+      deviceOption,
+      'cpu' as DeviceRequest,
+    )
+    .option('--seed <n>', 'seed of the simulation and the diffusion noise (default 1)', positiveInt, 1)
+    .option(
+      '--noise-roi <x,y,w,h>',
+      'homogeneous ROI for noise SD and NPS (repeatable; default: placed automatically)',
+      (v: string, acc: Roi[]) => [...acc, roiOption(v)],
+      [] as Roi[],
+    )
+    .option(
+      '--cnr-signal <x,y,w,h>',
+      'CNR signal ROI (with --cnr-background; default: placed automatically)',
+      roiOption,
+    )
+    .option('--cnr-background <x,y,w,h>', 'CNR background ROI', roiOption)
+    .option(
+      '--window <name|C/W>',
+      'window of the image strips: metric, chest, abdomen, neuro or C/W (default abdomen)',
+      windowOption,
+      HU_WINDOWS.abdomen,
+    )
+    .option('--strip-frames <list>', '1-based frames shown as image strips (default: the middle one)', (v: string) =>
+      v.split(',').map((x) => positiveInt(x.trim())),
+    )
+    .option('--nps-roi <n>', 'NPS ROI side, a power of two (default 64, 32 for frames under 256)', positiveInt)
+    .option('--out <dir>', 'report folder (default validation-report)', 'validation-report')
+    .option('--store <dir>', 'local store folder for store: series (default $GSDIFF_STORE or .gsdiff/store)')
+    .option('--json', 'machine-readable summary')
+    .action(
+      async (opts: {
+        reference?: string;
+        input?: string;
+        simulateDose?: number;
+        pack: string[];
+        test: string[];
+        frames?: [number, number];
+        device: DeviceRequest;
+        seed: number;
+        noiseRoi: Roi[];
+        cnrSignal?: Roi;
+        cnrBackground?: Roi;
+        window: HuWindow;
+        stripFrames?: number[];
+        npsRoi?: number;
+        out: string;
+        store?: string;
+        json?: boolean;
+      }) => {
+        const config = loadConfig({ storeDir: opts.store });
+        const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+        status = await validateCommand(
+          { ...opts, packs: opts.pack, tests: opts.test, noiseRois: opts.noiseRoi, storeDir: config.storeDir, logger },
           process.stdout,
         );
       },
