@@ -1,6 +1,6 @@
 import { ValidationError, validationError } from '../errors.js';
 import { deriveSeed, simulateLowDose } from '../lowdose/index.js';
-import { placeHomogeneousRois, roiStats, type Roi } from '../metrics/index.js';
+import { placeHomogeneousRois, type Roi } from '../metrics/index.js';
 import type { FrameContext } from './FrameContext.js';
 import { luma } from './luma.js';
 import type { ValidationSeries } from './ValidationSeries.js';
@@ -19,7 +19,18 @@ export interface FrameContextOptions {
 /** Automatic ROI placement: soft tissue for CT, mid-grey for colour (validation/README.md, "gsdiff validate"). */
 const CT_RANGE: [number, number] = [-100, 200];
 const RGB_RANGE: [number, number] = [20, 235];
-const CNR_MIN_CONTRAST = { ct: 10, rgb: 5 } as const;
+/** Automatic CNR bands: fat against soft tissue for CT, dark against bright for colour; 8-px squares fit small inserts. */
+const CNR_BANDS: { readonly ct: [[number, number], [number, number]]; readonly rgb: [[number, number], [number, number]] } = {
+  ct: [
+    [-150, -50],
+    [0, 100],
+  ],
+  rgb: [
+    [20, 100],
+    [140, 235],
+  ],
+};
+const CNR_ROI_SIZE = 8;
 
 function orNone(place: () => Roi[]): Roi[] {
   try {
@@ -92,21 +103,14 @@ export class FrameContexts {
     if (this.o.cnrSignal && this.o.cnrBackground)
       cnrPair = { signal: this.o.cnrSignal, background: this.o.cnrBackground };
     else {
-      // Automatic CNR: among six homogeneous squares over a wider range, the pair of most different means;
-      // the more uniform of the two is the background.
-      const wide: [number, number] = rgb ? [0, 255] : [-200, 300];
-      const cands = orNone(() => placeHomogeneousRois(base, w, h, { count: 6, size: 16, huRange: wide }));
-      const stats = cands.map((roi) => ({ roi, ...roiStats(base, w, h, roi) }));
-      let best: { a: (typeof stats)[number]; b: (typeof stats)[number]; d: number } | undefined;
-      for (let a = 0; a < stats.length; a++)
-        for (let b = a + 1; b < stats.length; b++) {
-          const d = Math.abs(stats[a].mean - stats[b].mean);
-          if (!best || d > best.d) best = { a: stats[a], b: stats[b], d };
-        }
-      if (best && best.d >= CNR_MIN_CONTRAST[rgb ? 'rgb' : 'ct']) {
-        const [bg, sig] = best.a.sd <= best.b.sd ? [best.a, best.b] : [best.b, best.a];
-        cnrPair = { signal: sig.roi, background: bg.roi };
-      }
+      // Automatic CNR: the most uniform square of a low band (fat for CT) against the most uniform of a high band
+      // (soft tissue): a contrast every body slice has, measured in the same places for every method.
+      const [low, high] = rgb ? CNR_BANDS.rgb : CNR_BANDS.ct;
+      const one = (huRange: [number, number]): Roi | undefined =>
+        orNone(() => placeHomogeneousRois(base, w, h, { count: 1, size: CNR_ROI_SIZE, huRange }))[0];
+      const signal = one(low);
+      const background = one(high);
+      if (signal && background) cnrPair = { signal, background };
     }
     const size = this.o.npsRoiSize;
     const npsRois =
