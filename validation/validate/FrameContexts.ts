@@ -20,7 +20,10 @@ export interface FrameContextOptions {
 const CT_RANGE: [number, number] = [-100, 200];
 const RGB_RANGE: [number, number] = [20, 235];
 /** Automatic CNR bands: fat against soft tissue for CT, dark against bright for colour; 8-px squares fit small inserts. */
-const CNR_BANDS: { readonly ct: [[number, number], [number, number]]; readonly rgb: [[number, number], [number, number]] } = {
+const CNR_BANDS: {
+  readonly ct: [[number, number], [number, number]];
+  readonly rgb: [[number, number], [number, number]];
+} = {
   ct: [
     [-150, -50],
     [0, 100],

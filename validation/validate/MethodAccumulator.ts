@@ -70,8 +70,11 @@ export class MethodAccumulator {
     const windows = this.kind === 'ct' ? CT_WINDOWS : [RGB_WINDOW];
     const ps: Record<string, number> = {};
     const ss: Record<string, number> = {};
+    // PSNR and RMSE inside the reconstruction circle, as `gsdiff evaluate` (docs/RESULTS.md) measures them: the
+    // padding outside it is equal in both images and would otherwise inflate PSNR.
+    const fov = ref && this.kind === 'ct' ? Uint8Array.from(ref, (v) => (v > FOV_MIN_HU ? 1 : 0)) : undefined;
     for (const win of windows) {
-      ps[win.name] = ref ? psnr(ref, out, win) : NaN;
+      ps[win.name] = ref ? psnr(ref, out, win, fov) : NaN;
       ss[win.name] = ref ? ssim(ref, out, w, h, win) : NaN;
     }
     let rmse = NaN;
