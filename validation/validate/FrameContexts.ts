@@ -100,8 +100,11 @@ export class FrameContexts {
   private place(base: Float32Array, rgb: boolean): Pick<FrameContext, 'noiseRois' | 'cnr' | 'npsRois'> {
     const { width: w, height: h } = this.o.input;
     const huRange = rgb ? RGB_RANGE : CT_RANGE;
+    // On a full-dose reference, squares straddling an edge are kept out as `gsdiff evaluate` does (SD <= 40 HU); on a
+    // noisy input alone the noise itself would exceed that, so only the lowest-SD rule applies.
+    const maxSd = !rgb && this.o.reference ? { maxSd: 40 } : {};
     const noiseRois =
-      this.o.noiseRois ?? orNone(() => placeHomogeneousRois(base, w, h, { count: 4, size: 16, huRange }));
+      this.o.noiseRois ?? orNone(() => placeHomogeneousRois(base, w, h, { count: 4, size: 16, huRange, ...maxSd }));
     let cnrPair: FrameContext['cnr'];
     if (this.o.cnrSignal && this.o.cnrBackground)
       cnrPair = { signal: this.o.cnrSignal, background: this.o.cnrBackground };
@@ -126,7 +129,10 @@ export class FrameContexts {
   }
 }
 
-/** Reference and input must describe the same frames. */
+/** Positions closer than this (mm) are the same slice. */
+const SAME_POSITION_MM = 0.05;
+
+/** Reference, input and restored series must describe the same frames, in the same places when positions are known. */
 export function checkSameGeometry(a: ValidationSeries, b: ValidationSeries): void {
   if (a.kind !== b.kind || a.count !== b.count || a.width !== b.width || a.height !== b.height)
     throw validationError(
@@ -134,4 +140,13 @@ export function checkSameGeometry(a: ValidationSeries, b: ValidationSeries): voi
       `validate: ${b.label}: expected ${a.count} ${a.kind} frames of ${a.width}x${a.height} as ${a.label}, got ${b.count} ${b.kind} frames of ${b.width}x${b.height}`,
       { array: b.label },
     );
+  if (a.positions && b.positions) {
+    const i = a.positions.findIndex((p, k) => Math.abs(p - (b.positions as readonly number[])[k]) > SAME_POSITION_MM);
+    if (i >= 0)
+      throw validationError(
+        'VAL_ERR_SIZE_MISMATCH',
+        `validate: ${b.label}: frame ${i + 1} lies at ${b.positions[i].toFixed(2)} mm along the normal: expected ${a.positions[i].toFixed(2)} mm as in ${a.label} (same slices, same order)`,
+        { array: b.label },
+      );
+  }
 }

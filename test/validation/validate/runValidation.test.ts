@@ -132,3 +132,25 @@ describe('runValidation', () => {
     });
   });
 });
+
+describe('runValidation slice matching', () => {
+  it('refuses a restored series whose slices lie elsewhere, naming the frame and positions', async () => {
+    const at = (label: string, z: number[]): ValidationSeries => ({
+      ...series(label, clean.slice(0, 3)),
+      positions: z,
+    });
+    await expect(
+      runValidation({
+        reference: at('reference', [0, 2, 4]),
+        input: at('input', [0, 2, 4]),
+        seed: 1,
+        methods: [{ name: 'shifted', kind: 'series', series: at('derived', [0, 2, 6]) }],
+        device: 'cpu',
+        logger,
+      }),
+    ).rejects.toMatchObject({
+      code: 'VAL_ERR_SIZE_MISMATCH',
+      message: expect.stringContaining('derived: frame 3 lies at 6.00 mm along the normal: expected 4.00 mm'),
+    });
+  });
+});
