@@ -66,11 +66,12 @@ function startWorker(name: string, queueUrl: string, serverUrl: string, scratch:
       name,
       '--grace',
       '10',
-      // Small so that a killed worker's job moves on within seconds (defaults: 30 s).
+      // Small so that a killed worker's job moves on within ~12 s (defaults: 30 s); not so small that a starved but
+      // live worker on 2 busy cores loses its lock.
       '--lock-duration',
-      '5000',
+      '8000',
       '--stalled-interval',
-      '2500',
+      '4000',
     ],
     {
       env: {
