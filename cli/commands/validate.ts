@@ -40,7 +40,7 @@ export interface ValidateCommandOptions {
   readonly logger: Logger;
 }
 
-const f = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
+const f = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : x === Infinity ? 'inf' : '-');
 
 function table(r: ValidationResult): string {
   const paired = r.mode === 'paired';

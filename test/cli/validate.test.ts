@@ -101,7 +101,8 @@ describe('gsdiff validate', () => {
     );
     expect(r.code).toBe(0);
     const [input] = csvRows(join(out, 'summary.csv'));
-    expect(input.psnr_metric).toBe(''); // identical frames: PSNR is infinite, written empty
+    expect(input.psnr_metric).toBe('inf'); // identical frames: PSNR is infinite, pooled too
+    expect(input.psnr_pooled_metric).toBe('inf');
     expect(Number(input.ssim_metric)).toBe(1);
     expect(Number(input.rmse)).toBe(0);
   });

@@ -19,7 +19,7 @@ export interface ReportOptions {
 const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const fmt = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : '–');
+const fmt = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : x === Infinity ? '∞' : '–');
 
 interface Column {
   readonly head: string;
@@ -33,8 +33,11 @@ function columns(r: ValidationResult): Column[] {
   const paired = r.mode === 'paired';
   const cols: Column[] = [];
   if (paired) {
-    for (const w of Object.keys(r.methods[0]?.summary.psnr ?? {})) {
+    const windows = Object.keys(r.methods[0]?.summary.psnr ?? {});
+    for (const w of windows) {
       cols.push({ head: `PSNR ${w} (dB)`, get: (m) => m.summary.psnr[w], digits: 2, better: 'high' });
+      if (w === windows[0])
+        cols.push({ head: `PSNR ${w}, pooled (dB)`, get: (m) => m.summary.psnrPooled[w], digits: 2, better: 'high' });
       cols.push({ head: `SSIM ${w}`, get: (m) => m.summary.ssim[w], digits: 4, better: 'high' });
     }
     cols.push({
@@ -225,7 +228,7 @@ export function renderHtml(r: ValidationResult, o: ReportOptions): string {
 <p>${what} Input: ${esc(r.input.label)}. ${r.count} ${r.kind === 'ct' ? 'CT slices' : 'colour frames'} of ${r.width}×${r.height}, pixel ${r.pixelSpacingMm.map((v) => v.toFixed(3)).join(' × ')} mm. Research / review aid, not for primary diagnosis.</p>
 <h2>Summary</h2>
 ${summaryTable(r)}
-<p class="note">Means over ${r.kind === 'ct' ? 'slices' : 'frames'}. Frames/s of the input row is the time to read${r.input.simulatedDose !== undefined ? ' and simulate' : ''} it; of the others, their run through the runtime (or reading a given series). Best restored value per ranked column in bold. ${r.kind === 'ct' ? 'PSNR/SSIM windows: metric [−160, 240] HU, chest C−600/W1500, abdomen C50/W400, neuro C40/W80, data range = window width; PSNR and RMSE inside the field of view (reference &gt; −1500 HU), SSIM over the whole slice.' : 'Colour frames are compared on BT.601 luma Y (8-bit).'} SSIM per Wang et al. 2004 (11×11 Gaussian, σ 1.5). Noise SD: mean SD in four 16×16 homogeneous ROIs per ${r.kind === 'ct' ? 'slice' : 'frame'}, placed on the ${r.mode === 'paired' ? 'reference' : 'input'} and shared by all methods. CNR: |mean<sub>signal</sub> − mean<sub>background</sub>| / SD<sub>background</sub>, in the given ROIs or automatically in the most uniform 8×8 square of ${r.kind === 'ct' ? 'fat (−150…−50 HU) against soft tissue (0…100 HU)' : 'dark (Y 20…100) against bright (Y 140…235)'}, absent where a frame has none. ${r.mode === 'paired' ? 'Flicker: RMS of the output’s frame-to-frame change minus the reference’s.' : 'Temporal difference energy: RMS frame-to-frame change.'}${r.kind === 'rgb' ? ' Warping error: RMS of frame k minus frame k+1 warped back with Farneback optical flow of the ' + (r.mode === 'paired' ? 'reference' : 'input') + ', occluded pixels excluded (Lai et al. 2018).' : ''}</p>
+<p class="note">Means over ${r.kind === 'ct' ? 'slices' : 'frames'}. Frames/s of the input row is the time to read${r.input.simulatedDose !== undefined ? ' and simulate' : ''} it; of the others, their run through the runtime (or reading a given series). Best restored value per ranked column in bold. ${r.kind === 'ct' ? 'PSNR/SSIM windows: metric [−160, 240] HU, chest C−600/W1500, abdomen C50/W400, neuro C40/W80, data range = window width; PSNR is the mean of the per-slice values (∞ when a slice equals its reference), pooled PSNR that of the mean squared error over all slices; PSNR and RMSE inside the field of view (reference &gt; −1500 HU), SSIM over the whole slice.' : 'Colour frames are compared on BT.601 luma Y (8-bit).'} SSIM per Wang et al. 2004 (11×11 Gaussian, σ 1.5). Noise SD: mean SD in four 16×16 homogeneous ROIs per ${r.kind === 'ct' ? 'slice' : 'frame'}, placed on the ${r.mode === 'paired' ? 'reference' : 'input'} and shared by all methods. CNR: |mean<sub>signal</sub> − mean<sub>background</sub>| / SD<sub>background</sub>, in the given ROIs or automatically in the most uniform 8×8 square of ${r.kind === 'ct' ? 'fat (−150…−50 HU) against soft tissue (0…100 HU)' : 'dark (Y 20…100) against bright (Y 140…235)'}, absent where a frame has none. ${r.mode === 'paired' ? 'Flicker: RMS of the output’s frame-to-frame change minus the reference’s.' : 'Temporal difference energy: RMS frame-to-frame change.'}${r.kind === 'rgb' ? ' Warping error: RMS of frame k minus frame k+1 warped back with Farneback optical flow of the ' + (r.mode === 'paired' ? 'reference' : 'input') + ', occluded pixels excluded (Lai et al. 2018).' : ''}</p>
 <h2>Per ${r.kind === 'ct' ? 'slice' : 'frame'}</h2>
 ${perSlicePlots(r)}
 <h2>Images</h2>

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { ValidationResult } from '../validate/runValidation.js';
 import { renderHtml, type ReportOptions } from './renderHtml.js';
 
-const num = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(8))) : '');
+const num = (x: number): string =>
+  Number.isFinite(x) ? String(Number(x.toPrecision(8))) : x === Infinity ? 'inf' : x === -Infinity ? '-inf' : '';
 
 /** Per-slice CSV: one row per method and frame, every figure in its own column. */
 export function slicesCsv(r: ValidationResult): string {
@@ -42,7 +43,7 @@ export function summaryCsv(r: ValidationResult): string {
   const wins = Object.keys(r.methods[0]?.summary.psnr ?? {});
   const head = [
     'method',
-    ...wins.flatMap((w) => [`psnr_${w}`, `ssim_${w}`]),
+    ...wins.flatMap((w) => [`psnr_${w}`, `psnr_pooled_${w}`, `ssim_${w}`]),
     'rmse',
     'noise_sd',
     'cnr',
@@ -59,7 +60,7 @@ export function summaryCsv(r: ValidationResult): string {
     const s = m.summary;
     return [
       m.name,
-      ...wins.flatMap((w) => [num(s.psnr[w]), num(s.ssim[w])]),
+      ...wins.flatMap((w) => [num(s.psnr[w]), num(s.psnrPooled[w] ?? NaN), num(s.ssim[w])]),
       num(s.rmse),
       num(s.noiseSd),
       num(s.cnr),
@@ -76,7 +77,7 @@ export function summaryCsv(r: ValidationResult): string {
   return [head.join(','), ...lines].join('\n') + '\n';
 }
 
-/** Everything but the pixels, as JSON (typed arrays as plain arrays, NaN as null). */
+/** Everything but the pixels, as JSON (typed arrays as plain arrays; NaN, a figure that does not apply, as null; ±∞ as "Infinity" / "-Infinity"). */
 export function resultJson(r: ValidationResult, provenance: Readonly<Record<string, string>>): string {
   const { strips, ...rest } = r;
   return (
@@ -86,7 +87,9 @@ export function resultJson(r: ValidationResult, provenance: Readonly<Record<stri
         v instanceof Float64Array || v instanceof Float32Array
           ? Array.from(v)
           : typeof v === 'number' && !Number.isFinite(v)
-            ? null
+            ? Number.isNaN(v)
+              ? null
+              : String(v)
             : v,
       2,
     ) + '\n'

@@ -26,6 +26,7 @@ export const RGB_WINDOW: HuWindow = { low: 0, high: 255, name: '8-bit' };
 /** Inside the reconstruction circle: padding outside it (-3024 / -2000 on most scanners) is left out of RMSE. */
 export const FOV_MIN_HU = -1500;
 
+/** Mean of the finite values (NaN marks a figure that does not apply to a frame, e.g. no ROI could be placed). */
 function mean(xs: readonly number[]): number {
   const ok = xs.filter((x) => Number.isFinite(x));
   return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : NaN;
@@ -52,6 +53,8 @@ export class MethodAccumulator {
   private sqErr = 0;
   private sqCount = 0;
   private flickerSq: number[] = [];
+  /** Per window: Σ n_k·MSE_k and Σ n_k over frames, from each frame's PSNR, for the pooled PSNR. */
+  private readonly pooled = new Map<string, { se: number; n: number; range: number }>();
   private warpSq: number[] = [];
 
   constructor(
@@ -73,8 +76,16 @@ export class MethodAccumulator {
     // PSNR and RMSE inside the reconstruction circle, as `gsdiff evaluate` (docs/RESULTS.md) measures them: the
     // padding outside it is equal in both images and would otherwise inflate PSNR.
     const fov = ref && this.kind === 'ct' ? Uint8Array.from(ref, (v) => (v > FOV_MIN_HU ? 1 : 0)) : undefined;
+    const pixels = fov ? fov.reduce((a, b) => a + b, 0) : w * h;
     for (const win of windows) {
       ps[win.name] = ref ? psnr(ref, out, win, fov) : NaN;
+      if (ref) {
+        const range = win.high - win.low;
+        const p = this.pooled.get(win.name) ?? { se: 0, n: 0, range };
+        p.se += ps[win.name] === Infinity ? 0 : pixels * ((range * range) / 10 ** (ps[win.name] / 10));
+        p.n += pixels;
+        this.pooled.set(win.name, p);
+      }
       ss[win.name] = ref ? ssim(ref, out, w, h, win) : NaN;
     }
     let rmse = NaN;
@@ -165,7 +176,19 @@ export class MethodAccumulator {
       };
     }
     return {
-      psnr: per((r) => r.psnr),
+      // A frame identical to its reference has PSNR +∞; then so has the mean, and the pooled PSNR stays comparable.
+      psnr: Object.fromEntries(
+        names.map((n) => {
+          const v = rows.map((r) => r.psnr[n]);
+          return [n, v.includes(Infinity) ? Infinity : mean(v)];
+        }),
+      ),
+      psnrPooled: Object.fromEntries(
+        [...this.pooled].map(([n, p]) => [
+          n,
+          p.se > 0 ? 10 * Math.log10((p.range * p.range) / (p.se / p.n)) : Infinity,
+        ]),
+      ),
       ssim: per((r) => r.ssim),
       rmse: this.sqCount ? Math.sqrt(this.sqErr / this.sqCount) : NaN,
       noiseSd: mean(rows.map((r) => r.noiseSd)),

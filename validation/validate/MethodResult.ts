@@ -18,7 +18,10 @@ export interface SliceRow {
 
 /** Per-series summary of one method. */
 export interface MethodSummary {
+  /** Mean of the per-frame PSNRs (+∞ when a frame equals its reference). */
   readonly psnr: Readonly<Record<string, number>>;
+  /** PSNR of the mean squared error over all frames' pixels: finite unless every frame is identical. */
+  readonly psnrPooled: Readonly<Record<string, number>>;
   readonly ssim: Readonly<Record<string, number>>;
   readonly rmse: number;
   readonly noiseSd: number;

@@ -60,6 +60,12 @@ describe('runValidation', () => {
     // Per-slice PSNR is the metric's own value on the same frames.
     const fov = Uint8Array.from(clean[2], (v) => (v > -1500 ? 1 : 0));
     expect(input.rows[2].psnr.metric).toBeCloseTo(psnr(clean[2], noisy[2], HU_WINDOWS.metric, fov), 10);
+    // Pooled PSNR, computed here from the pixels: both clamped to [-160, 240], MSE over every pixel of every slice.
+    const clamp = (v: number): number => Math.min(240, Math.max(-160, v));
+    let se = 0;
+    clean.forEach((c, k) => c.forEach((v, i) => (se += (clamp(noisy[k][i]) - clamp(v)) ** 2)));
+    expect(input.summary.psnrPooled.metric).toBeCloseTo(10 * Math.log10(400 ** 2 / (se / (K * N * N))), 6);
+    expect(input.summary.psnrPooled.metric).toBeLessThanOrEqual(input.summary.psnr.metric + 1e-9); // Jensen
     // Noise: ~30 HU in the input, clearly lower after the bilateral filter; PSNR and flicker improve.
     expect(input.summary.noiseSd).toBeGreaterThan(25);
     expect(input.summary.noiseSd).toBeLessThan(35);
