@@ -157,6 +157,68 @@ describe('Redis queue backend', () => {
     }
   });
 
+  it('a server stopped mid-job replays the output left in Redis at its next start: one complete series', async () => {
+    const s = ctSeries(16);
+    const dir = mkdtempSync(join(tmpdir(), 'gsdiff-qb-'));
+    const open = async (): Promise<{ jobs: RedisJobService; store: LocalStore }> => {
+      const store = await LocalStore.open(join(dir, 'store'));
+      const jobs = await RedisJobService.open({
+        dataDir: dir,
+        store,
+        sources: new Map(),
+        packDir: PACK,
+        logger: silent,
+        audit: memoryAuditLog(),
+        queueUrl: redis.url,
+        reconcileEveryMs: 500,
+        lockTtlMs: 500,
+      });
+      return { jobs, store };
+    };
+    let a = await open();
+    for (const b of s.instances) await a.store.storeInstance(b, 'test');
+    const worker = await QueueWorker.start({
+      queueUrl: redis.url,
+      server: new LocalStoreAdapter(a.store),
+      sources: new Map(),
+      packDir: PACK,
+      device: 'cpu',
+      concurrency: 1,
+      dataDir: join(dir, 'worker'),
+      logger: silent,
+      softwareVersion: 'test',
+    });
+    try {
+      const job = await a.jobs.submit(
+        { sourceId: 'local', studyInstanceUid: s.study, seriesInstanceUid: s.series, task: 'auto', steps: 1 },
+        'test',
+      );
+      const before = await waitFor(a.jobs, job.id, (j) => j.progress.done >= 2, 60_000);
+      expect(before.publishedAt).toBeUndefined();
+      await a.jobs.close();
+      await a.store.close();
+      // The worker goes on writing into Redis while no server relays.
+      await new Promise((r) => setTimeout(r, 1500));
+      a = await open();
+      const done = await waitFor(a.jobs, job.id, ended, 60_000);
+      expect(done.state).toBe('done');
+      const derived = a.store.listSeries(s.study).filter((x) => x.seriesInstanceUid !== s.series);
+      expect(derived.map((x) => x.seriesInstanceUid)).toEqual([done.derivedSeriesInstanceUid]);
+      expect(a.store.listInstances(derived[0].seriesInstanceUid)).toHaveLength(16);
+      // Every frame listed once in the frames folder, though two servers wrote it.
+      const index = readFileSync(join(dir, 'jobs', job.id, 'frames', 'index.jsonl'), 'utf8')
+        .trim()
+        .split('\n');
+      expect(new Set(index.map((l) => (JSON.parse(l) as { index: number }).index)).size).toBe(index.length);
+      expect(index).toHaveLength(16);
+    } finally {
+      await worker.close({ graceMs: 0 });
+      await a.jobs.close();
+      await a.store.close();
+      removeDir(dir);
+    }
+  });
+
   it("defers a job whose pack differs from the worker's, then fails it with SRV_ERR_PACK_MISMATCH", async () => {
     const s = ctSeries(2);
     const env = await openServer(redis.url, [s]);
