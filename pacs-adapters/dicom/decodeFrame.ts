@@ -6,6 +6,7 @@ import { decodeJpegLossless } from './codecs/decodeJpegLossless.js';
 import { decodeNative, nativeFrameBits } from './codecs/decodeNative.js';
 import { decodeRle } from './codecs/decodeRle.js';
 import { decodeWasmFrame } from './codecs/decodeWasmFrame.js';
+import { endsWithEoi } from './codecs/jpegEndMarker.js';
 import type { DecodedFrame } from './DecodedFrame.js';
 import type { DicomInstance } from './DicomInstance.js';
 import { encapsulatedFrame } from './frameBytes.js';
@@ -117,6 +118,13 @@ export async function decodeFrame(instance: DicomInstance, frameIndex = 0): Prom
         samples = await decodeJpegLossless(encoded, layout);
         break;
       case 'jpeg-ls':
+        if (!endsWithEoi(encoded)) {
+          throw pacsError(
+            'PACS_ERR_DECODE',
+            `${ts.name} frame ${frameIndex}: the stream does not end with the end-of-image marker FFD9: expected a complete JPEG-LS stream (the file is truncated or its fragments are corrupt)`,
+            { file, tag: '7FE00010', field: 'end-of-image marker', transferSyntax: ts.uid, frame: frameIndex },
+          );
+        }
         samples = await decodeWasmFrame('jpegls', encoded);
         break;
       case 'jpeg2000':
