@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -45,7 +45,7 @@ const logs = {
   job: new LatencyLog(),
   viewer: new LatencyLog(),
 };
-const rss: { t: number; mb: number }[] = [];
+const rss: { t: number; mb: number; load: number }[] = [];
 let t0 = 0;
 const now = (): number => (performance.now() - t0) / 1000;
 
@@ -209,7 +209,8 @@ async function main(): Promise<void> {
   const end = durationS;
   const readRss = (): void => {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-    if (m) rss.push({ t: now(), mb: Number(m[1]) / 1024 });
+    // The 1-minute load average beside each sample: on a shared machine it says how much of a latency is ours.
+    if (m) rss.push({ t: now(), mb: Number(m[1]) / 1024, load: loadavg()[0] });
   };
   readRss();
   const rssTimer = setInterval(readRss, 5000);
@@ -371,7 +372,11 @@ function report(
         kinds.map(([k, l]) => [k, { n: l.count(t, t + intervalS), p99: round(l.percentile(99, t, t + intervalS)) }]),
       ),
     })),
-    rss: rss.map((r) => [round(r.t / 60), round(r.mb)]),
+    loadAverage: {
+      mean: round(rss.reduce((n, r) => n + r.load, 0) / rss.length),
+      max: round(Math.max(...rss.map((r) => r.load))),
+    },
+    rss: rss.map((r) => [round(r.t / 60), round(r.mb), round(r.load)]),
   };
   writeFileSync(join(outDir, 'soak.json'), `${JSON.stringify(summary, null, 2)}\n`);
   const colors: Record<string, string> = {
