@@ -48,17 +48,24 @@ async function openServer(
   const dir = mkdtempSync(join(tmpdir(), 'gsdiff-qb-'));
   const store = await LocalStore.open(join(dir, 'store'));
   for (const s of series) for (const b of s.instances) await store.storeInstance(b, 'test');
-  const jobs = await RedisJobService.open({
-    dataDir: dir,
-    store,
-    sources: new Map(),
-    packDir: PACK,
-    logger: silent,
-    audit: memoryAuditLog(),
-    queueUrl: redisUrl,
-    reconcileEveryMs: 500,
-    ...over,
-  });
+  let jobs: RedisJobService;
+  try {
+    jobs = await RedisJobService.open({
+      dataDir: dir,
+      store,
+      sources: new Map(),
+      packDir: PACK,
+      logger: silent,
+      audit: memoryAuditLog(),
+      queueUrl: redisUrl,
+      reconcileEveryMs: 500,
+      ...over,
+    });
+  } catch (e) {
+    await store.close();
+    removeDir(dir);
+    throw e;
+  }
   return {
     jobs,
     store,
@@ -261,13 +268,14 @@ describe('Redis queue backend', () => {
 
 (READY ? describe : describe.skip)('gsdiff worker: SIGTERM hands a running job back', () => {
   let redis: RunningRedis;
-  const root = mkdtempSync(join(tmpdir(), 'gsdiff-qterm-'));
+  let root = '';
   beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'gsdiff-qterm-'));
     redis = await startRedis();
   });
   afterAll(async () => {
     await redis?.stop();
-    removeDir(root);
+    if (root) removeDir(root);
   });
 
   it('with --grace 0 the job is queued again and another worker finishes it, published once', async () => {

@@ -144,9 +144,10 @@ function watchFrames(
   let redis: RunningRedis;
   let server: RunningServer | undefined;
   const workers: Worker[] = [];
-  const root = mkdtempSync(join(tmpdir(), 'gsdiff-queue-'));
+  let root = '';
 
   beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'gsdiff-queue-'));
     redis = await startRedis();
   });
 
@@ -155,7 +156,7 @@ function watchFrames(
     await Promise.all(workers.map((w) => w.exited));
     await server?.close();
     await redis?.stop();
-    removeDir(root);
+    if (root) removeDir(root);
   });
 
   it(`runs ${JOBS} jobs (demo, real and synthetic series) to exactly one complete derived series each`, async () => {
