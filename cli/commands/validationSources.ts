@@ -88,6 +88,7 @@ function toValidationSeries(label: string, loaded: LoadedSeries, frames?: readon
     height: s.rows,
     width: s.columns,
     pixelSpacingMm: s.geometry.pixelSpacing ?? h.pixelSpacing ?? [1, 1],
+    pixelSpacingKnown: (s.geometry.pixelSpacing ?? h.pixelSpacing) !== undefined,
     seriesInstanceUid: s.seriesInstanceUid,
     ...(s.seriesDescription ? { description: s.seriesDescription } : {}),
     ...(positions ? { positions } : {}),

@@ -60,8 +60,16 @@ function columns(r: ValidationResult): Column[] {
   if (r.kind === 'rgb')
     cols.push({ head: 'warping error (Y)', get: (m) => m.summary.warpingError, digits: 2, better: 'low' });
   cols.push(
-    { head: 'NPS peak (mm⁻¹)', get: (m) => m.summary.nps?.peakFrequency ?? NaN, digits: 3 },
-    { head: 'NPS mean f (mm⁻¹)', get: (m) => m.summary.nps?.meanFrequency ?? NaN, digits: 3 },
+    {
+      head: `NPS peak (${r.pixelSpacingKnown ? 'mm⁻¹' : 'cycles/px'})`,
+      get: (m) => m.summary.nps?.peakFrequency ?? NaN,
+      digits: 3,
+    },
+    {
+      head: `NPS mean f (${r.pixelSpacingKnown ? 'mm⁻¹' : 'cycles/px'})`,
+      get: (m) => m.summary.nps?.meanFrequency ?? NaN,
+      digits: 3,
+    },
     { head: 'NPS variance', get: (m) => m.summary.nps?.variance ?? NaN, digits: 1 },
     { head: 'frames/s', get: (m) => m.summary.framesPerSecond, digits: 2 },
   );
@@ -128,7 +136,7 @@ function npsPlot(r: ValidationResult): string {
   const what = r.mode === 'paired' ? 'of the residual noise (output − reference)' : 'in homogeneous ROIs';
   return `<figure>${svgLinePlot(series, {
     title: `Noise power spectrum ${what}`,
-    xLabel: 'spatial frequency (mm⁻¹)',
+    xLabel: r.pixelSpacingKnown ? 'spatial frequency (mm⁻¹)' : 'spatial frequency (cycles/pixel: no pixel spacing)',
     yLabel: r.kind === 'ct' ? 'NPS (HU²·mm²)' : 'NPS (Y²·mm²)',
   })}<figcaption>${n?.roiWidth}×${n?.roiHeight} ROIs, ${n?.realizations} realisations per method, second-order detrending, radial bins of ${fmt(n?.binWidth ?? NaN, 4)} mm⁻¹ (AAPM TG-233).</figcaption></figure>`;
 }
@@ -225,10 +233,10 @@ export function renderHtml(r: ValidationResult, o: ReportOptions): string {
       : 'No reference: noise, CNR, NPS and temporal figures of each output alone.';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head><body>
 <h1>${esc(title)}</h1>
-<p>${what} Input: ${esc(r.input.label)}. ${r.count} ${r.kind === 'ct' ? 'CT slices' : 'colour frames'} of ${r.width}×${r.height}, pixel ${r.pixelSpacingMm.map((v) => v.toFixed(3)).join(' × ')} mm. Research / review aid, not for primary diagnosis.</p>
+<p>${what} Input: ${esc(r.input.label)}. ${r.count} ${r.kind === 'ct' ? 'CT slices' : 'colour frames'} of ${r.width}×${r.height}, ${r.pixelSpacingKnown ? `pixel ${r.pixelSpacingMm.map((v) => v.toFixed(3)).join(' × ')} mm` : 'no pixel spacing in the headers (NPS per pixel)'}. Research / review aid, not for primary diagnosis.</p>
 <h2>Summary</h2>
 ${summaryTable(r)}
-<p class="note">Means over ${r.kind === 'ct' ? 'slices' : 'frames'}. Frames/s of the input row is the time to read${r.input.simulatedDose !== undefined ? ' and simulate' : ''} it; of the others, their run through the runtime (or reading a given series). Best restored value per ranked column in bold. ${r.kind === 'ct' ? 'PSNR/SSIM windows: metric [−160, 240] HU, chest C−600/W1500, abdomen C50/W400, neuro C40/W80, data range = window width; PSNR is the mean of the per-slice values (∞ when a slice equals its reference), pooled PSNR that of the mean squared error over all slices; PSNR and RMSE inside the field of view (reference &gt; −1500 HU), SSIM over the whole slice.' : 'Colour frames are compared on BT.601 luma Y (8-bit).'} SSIM per Wang et al. 2004 (11×11 Gaussian, σ 1.5). Noise SD: mean SD in four 16×16 homogeneous ROIs per ${r.kind === 'ct' ? 'slice' : 'frame'}, placed on the ${r.mode === 'paired' ? 'reference' : 'input'} and shared by all methods. CNR: |mean<sub>signal</sub> − mean<sub>background</sub>| / SD<sub>background</sub>, in the given ROIs or automatically in the most uniform 8×8 square of ${r.kind === 'ct' ? 'fat (−150…−50 HU) against soft tissue (0…100 HU)' : 'dark (Y 20…100) against bright (Y 140…235)'}, absent where a frame has none. ${r.mode === 'paired' ? 'Flicker: RMS of the output’s frame-to-frame change minus the reference’s.' : 'Temporal difference energy: RMS frame-to-frame change.'}${r.kind === 'rgb' ? ' Warping error: RMS of frame k minus frame k+1 warped back with Farneback optical flow of the ' + (r.mode === 'paired' ? 'reference' : 'input') + ', occluded pixels excluded (Lai et al. 2018).' : ''}</p>
+<p class="note">Means over ${r.kind === 'ct' ? 'slices' : 'frames'}. Frames/s of the input row is the time to read${r.input.simulatedDose !== undefined ? ' and simulate' : ''} it; of the others, their run through the runtime (or reading a given series). Best restored value per ranked column in bold. ${r.kind === 'ct' ? 'PSNR/SSIM windows: metric [−160, 240] HU, chest C−600/W1500, abdomen C50/W400, neuro C40/W80, data range = window width; PSNR is the mean of the per-slice values (∞ when a slice equals its reference), pooled PSNR that of the mean squared error over all slices; PSNR and RMSE inside the field of view (reference &gt; −1500 HU), SSIM over the whole slice.' : 'Colour frames are compared on BT.601 luma Y (8-bit).'} SSIM per Wang et al. 2004 (11×11 Gaussian, σ 1.5). Noise SD: mean SD in four 16×16 homogeneous ROIs per ${r.kind === 'ct' ? 'slice' : 'frame'}, placed on the ${r.mode === 'paired' ? 'reference' : 'input'} and shared by all methods. CNR: |mean<sub>signal</sub> − mean<sub>background</sub>| / SD<sub>background</sub>, in the given ROIs or${r.kind === 'ct' ? ' automatically in the most uniform 8×8 square of fat (−150…−50 HU) against soft tissue (0…100 HU), absent where a slice has none' : ' only with given ROIs for colour frames'}. ${r.mode === 'paired' ? 'Flicker: RMS of the output’s frame-to-frame change minus the reference’s.' : 'Temporal difference energy: RMS frame-to-frame change.'}${r.kind === 'rgb' ? ' Warping error: RMS of frame k minus frame k+1 warped back with Farneback optical flow of the ' + (r.mode === 'paired' ? 'reference' : 'input') + ', occluded pixels excluded (Lai et al. 2018).' : ''}</p>
 <h2>Per ${r.kind === 'ct' ? 'slice' : 'frame'}</h2>
 ${perSlicePlots(r)}
 <h2>Images</h2>

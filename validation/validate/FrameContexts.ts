@@ -19,20 +19,11 @@ export interface FrameContextOptions {
 /** Automatic ROI placement: soft tissue for CT, mid-grey for colour (validation/README.md, "gsdiff validate"). */
 const CT_RANGE: [number, number] = [-100, 200];
 const RGB_RANGE: [number, number] = [20, 235];
-/** Automatic CNR bands: fat against soft tissue for CT, dark against bright for colour; 8-px squares fit small inserts. */
-const CNR_BANDS: {
-  readonly ct: [[number, number], [number, number]];
-  readonly rgb: [[number, number], [number, number]];
-} = {
-  ct: [
-    [-150, -50],
-    [0, 100],
-  ],
-  rgb: [
-    [20, 100],
-    [140, 235],
-  ],
-};
+/** Automatic CT CNR bands: fat against soft tissue; 8-px squares fit small inserts. */
+const CNR_BANDS: [[number, number], [number, number]] = [
+  [-150, -50],
+  [0, 100],
+];
 const CNR_ROI_SIZE = 8;
 
 function orNone(place: () => Roi[]): Roi[] {
@@ -108,10 +99,11 @@ export class FrameContexts {
     let cnrPair: FrameContext['cnr'];
     if (this.o.cnrSignal && this.o.cnrBackground)
       cnrPair = { signal: this.o.cnrSignal, background: this.o.cnrBackground };
-    else {
-      // Automatic CNR: the most uniform square of a low band (fat for CT) against the most uniform of a high band
-      // (soft tissue): a contrast every body slice has, measured in the same places for every method.
-      const [low, high] = rgb ? CNR_BANDS.rgb : CNR_BANDS.ct;
+    else if (!rgb) {
+      // Automatic CNR: the most uniform square of fat against the most uniform of soft tissue, a contrast every body
+      // slice has, measured in the same places for every method. Colour frames have no such tissue classes (their
+      // flattest dark squares lie in the vignette), so there CNR needs the user's ROIs.
+      const [low, high] = CNR_BANDS;
       const one = (huRange: [number, number]): Roi | undefined =>
         orNone(() => placeHomogeneousRois(base, w, h, { count: 1, size: CNR_ROI_SIZE, huRange }))[0];
       const signal = one(low);

@@ -13,6 +13,8 @@ export interface ValidationSeries {
   readonly width: number;
   /** In-plane pixel size, mm (row spacing, column spacing); NPS needs it, 1 mm when the header has none. */
   readonly pixelSpacingMm: readonly [number, number];
+  /** False when the headers give no pixel spacing (video, secondary capture): NPS frequencies are then per pixel. */
+  readonly pixelSpacingKnown?: boolean;
   readonly seriesInstanceUid?: string;
   readonly description?: string;
   /** Slice positions along the normal (mm) or frame times, one per frame, for the per-slice tables. */

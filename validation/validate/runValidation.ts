@@ -26,6 +26,7 @@ export interface ValidationResult {
   readonly height: number;
   readonly count: number;
   readonly pixelSpacingMm: readonly [number, number];
+  readonly pixelSpacingKnown: boolean;
   readonly reference?: { readonly label: string; readonly seriesInstanceUid?: string };
   readonly input: { readonly label: string; readonly seriesInstanceUid?: string; readonly simulatedDose?: number };
   readonly methods: readonly MethodResult[];
@@ -127,6 +128,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationResul
     height: input.height,
     count: input.count,
     pixelSpacingMm: input.pixelSpacingMm,
+    pixelSpacingKnown: input.pixelSpacingKnown !== false,
     ...(o.reference ? { reference: { label: o.reference.label, ...uid(o.reference) } } : {}),
     input: {
       label: o.simulateDose !== undefined ? `${input.label} at ${o.simulateDose * 100} % simulated dose` : input.label,
