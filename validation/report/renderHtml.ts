@@ -137,8 +137,8 @@ function npsPlot(r: ValidationResult): string {
   return `<figure>${svgLinePlot(series, {
     title: `Noise power spectrum ${what}`,
     xLabel: r.pixelSpacingKnown ? 'spatial frequency (mm⁻¹)' : 'spatial frequency (cycles/pixel: no pixel spacing)',
-    yLabel: r.kind === 'ct' ? 'NPS (HU²·mm²)' : 'NPS (Y²·mm²)',
-  })}<figcaption>${n?.roiWidth}×${n?.roiHeight} ROIs, ${n?.realizations} realisations per method, second-order detrending, radial bins of ${fmt(n?.binWidth ?? NaN, 4)} mm⁻¹ (AAPM TG-233).</figcaption></figure>`;
+    yLabel: `NPS (${r.kind === 'ct' ? 'HU²' : 'Y²'}·${r.pixelSpacingKnown ? 'mm²' : 'px²'})`,
+  })}<figcaption>${n?.roiWidth}×${n?.roiHeight} ROIs, ${n?.realizations} realisations per method, second-order detrending, radial bins of ${fmt(n?.binWidth ?? NaN, 4)} ${r.pixelSpacingKnown ? 'mm⁻¹' : 'cycles/pixel'} (AAPM TG-233).</figcaption></figure>`;
 }
 
 function panel(v: Float32Array | Uint8Array, win: HuWindow): Panel {
