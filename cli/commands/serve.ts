@@ -18,6 +18,9 @@ export async function serveCommand(flags: ServeFlags, logger: Logger, out: NodeJ
           `  model pack: ${config.packDir} (workers must hold the same version)\n`
       : `  model pack: ${config.packDir} on device ${config.device}\n`,
   );
+  // A server on a queue runs no inference: a device asked of it would silently do nothing, so say so.
+  if (config.queueUrl && flags.device !== undefined)
+    out.write(`  note: --device ${flags.device} is not used with --queue: each worker takes its own --device\n`);
   out.write(`  viewer: ${config.viewerDir ? `${running.url}/` : 'not built (the viewer comes with issue "Step 6")'}\n`);
   out.write(`  health: ${running.url}/healthz (no token)\n`);
   out.write(
