@@ -42,7 +42,7 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
   const root = obj(raw, '$');
   const cls = root._class_name;
   if (cls !== 'GSDiffPipeline' && cls !== 'DenoiserPipeline' && cls !== 'FilterPipeline')
-    fail('_class_name', PACK_CLASSES.map((c) => `"${c}"`).join(' or '), cls);
+    fail('_class_name', `one of ${PACK_CLASSES.map((c) => `"${c}"`).join(', ')}`, cls);
   if (root.format_version !== 1) fail('format_version', '1', root.format_version);
   const components = obj(root.components, 'components');
   const files = obj(root.files, 'files');

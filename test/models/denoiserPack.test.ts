@@ -55,7 +55,7 @@ describe('denoiser packs load and validate like GSDiff packs', () => {
   it('an unknown _class_name', () => {
     const raw = JSON.parse(readFileSync(join(DENOISER_PACK, 'model_index.json'), 'utf8')) as Record<string, unknown>;
     expect(() => parseModelIndex({ ...raw, _class_name: 'UNet2DModel' }, 'model_index.json')).toThrow(
-      'model_index.json: _class_name: expected "GSDiffPipeline" or "DenoiserPipeline", got "UNet2DModel"',
+      'model_index.json: _class_name: expected one of "GSDiffPipeline", "DenoiserPipeline", "FilterPipeline", got "UNet2DModel"',
     );
   });
 
