@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { describeThrown, type Logger } from '../../../common/index.js';
 import type { LocalStore, StagedSeries } from '../../../pacs-adapters/index.js';
@@ -27,6 +28,8 @@ interface Attempt {
   readonly retained: string[];
   frames?: FrameWriter;
   stage?: StagedSeries;
+  /** sha256 of every instance added to the stage: a re-delivered entry (same bytes) is applied once. */
+  readonly added: Set<string>;
   instances: number;
   lastProgressWrite: number;
   committing?: Promise<void>;
@@ -182,12 +185,22 @@ export class OutRelay {
         this.host.emit(e.jobId, { type: 'frame', jobId: e.jobId, index: e.index, done, total: e.total });
         return;
       }
-      case 'instance':
+      case 'instance': {
+        // An XADD whose reply was lost in a Redis restart is resent by the client: the stream then holds the same
+        // instance twice. Identical bytes are the same instance; a different one with a taken UID still fails.
+        const digest = createHash('sha256').update(e.payload).digest('hex');
+        if (a.added.has(digest)) {
+          this.log.warn({ jobId: e.jobId, id }, 'queue: instance delivered twice; applied once');
+          await this.del([id]);
+          return;
+        }
         a.retained.push(id);
         a.stage ??= await this.host.store.stageSeries();
         await a.stage.add(e.payload, `gsdiff job ${e.jobId}`);
+        a.added.add(digest);
         a.instances++;
         return;
+      }
       case 'complete':
         a.retained.push(id);
         return this.commit(job, a, e);
@@ -219,7 +232,13 @@ export class OutRelay {
       await prev.stage?.abort().catch(() => undefined);
       await this.del(prev.retained);
     }
-    this.attempts.set(e.jobId, { token: e.attempt, retained: [id], instances: 0, lastProgressWrite: 0 });
+    this.attempts.set(e.jobId, {
+      token: e.attempt,
+      retained: [id],
+      added: new Set(),
+      instances: 0,
+      lastProgressWrite: 0,
+    });
     this.log.info({ job: e.jobId, worker: e.worker, device: e.device, attempt: e.number }, 'queue: job started');
     this.host.update(e.jobId, {
       state: 'running',

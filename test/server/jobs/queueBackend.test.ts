@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { LocalStore, LocalStoreAdapter } from '../../../pacs-adapters/index.js';
 import { memoryAuditLog } from '../../../server/AuditLog.js';
 import { loadServerConfig, startServer } from '../../../server/index.js';
@@ -222,6 +223,66 @@ describe('Redis queue backend', () => {
       await worker.close({ graceMs: 0 });
       await a.jobs.close();
       await a.store.close();
+      removeDir(dir);
+    }
+  });
+
+  it('applies an instance entry delivered twice (a resent XADD) once: the job still publishes one whole series', async () => {
+    // ioredis resends a command whose reply a Redis restart lost, so the stream can hold one instance twice.
+    const proto = Redis.prototype as unknown as { xaddBuffer: (...args: unknown[]) => Promise<unknown> };
+    const original = proto.xaddBuffer;
+    let doubled = 0;
+    proto.xaddBuffer = async function (this: unknown, ...args: unknown[]) {
+      const isInstance = args.some((a, i) => a === 't' && args[i + 1] === 'instance');
+      if (isInstance) {
+        doubled++;
+        await original.apply(this, args);
+      }
+      return original.apply(this, args);
+    };
+    const s = ctSeries(4);
+    const dir = mkdtempSync(join(tmpdir(), 'gsdiff-qb-'));
+    const store = await LocalStore.open(join(dir, 'store'));
+    const jobs = await RedisJobService.open({
+      dataDir: dir,
+      store,
+      sources: new Map(),
+      packDir: PACK,
+      logger: silent,
+      audit: memoryAuditLog(),
+      queueUrl: redis.url,
+      reconcileEveryMs: 500,
+      lockTtlMs: 500,
+    });
+    for (const b of s.instances) await store.storeInstance(b, 'test');
+    const worker = await QueueWorker.start({
+      queueUrl: redis.url,
+      server: new LocalStoreAdapter(store),
+      sources: new Map(),
+      packDir: PACK,
+      device: 'cpu',
+      concurrency: 1,
+      dataDir: join(dir, 'worker'),
+      logger: silent,
+      softwareVersion: 'test',
+    });
+    try {
+      const job = await jobs.submit(
+        { sourceId: 'local', studyInstanceUid: s.study, seriesInstanceUid: s.series, task: 'auto', steps: 1 },
+        'test',
+      );
+      const done = await waitFor(jobs, job.id, ended, 60_000);
+      expect(doubled).toBe(4);
+      expect(done.error).toBeUndefined();
+      expect(done.state).toBe('done');
+      const derived = store.listSeries(s.study).filter((x) => x.seriesInstanceUid !== s.series);
+      expect(derived.map((x) => x.seriesInstanceUid)).toEqual([done.derivedSeriesInstanceUid]);
+      expect(store.listInstances(derived[0].seriesInstanceUid)).toHaveLength(4);
+    } finally {
+      proto.xaddBuffer = original;
+      await worker.close({ graceMs: 0 });
+      await jobs.close();
+      await store.close();
       removeDir(dir);
     }
   });
