@@ -88,6 +88,34 @@ describe('Redis queue backend', () => {
     await redis?.stop();
   });
 
+  /** A queue server on `dir` over `store`, with fast reconciliation and lock expiry for the tests. */
+  const openService = (dir: string, store: LocalStore): Promise<RedisJobService> =>
+    RedisJobService.open({
+      dataDir: dir,
+      store,
+      sources: new Map(),
+      packDir: PACK,
+      logger: silent,
+      audit: memoryAuditLog(),
+      queueUrl: redis.url,
+      reconcileEveryMs: 500,
+      lockTtlMs: 500,
+    });
+
+  /** One in-process CPU worker reading the series from `store`. */
+  const startWorker = (dir: string, store: LocalStore): Promise<QueueWorker> =>
+    QueueWorker.start({
+      queueUrl: redis.url,
+      server: new LocalStoreAdapter(store),
+      sources: new Map(),
+      packDir: PACK,
+      device: 'cpu',
+      concurrency: 1,
+      dataDir: join(dir, 'worker'),
+      logger: silent,
+      softwareVersion: 'test',
+    });
+
   it('names the (redacted) URL when Redis cannot be reached at start-up', async () => {
     const url = `redis://:s3cret@127.0.0.1:${await freePort()}`;
     const dir = mkdtempSync(join(tmpdir(), 'gsdiff-qb-'));
@@ -170,32 +198,12 @@ describe('Redis queue backend', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gsdiff-qb-'));
     const open = async (): Promise<{ jobs: RedisJobService; store: LocalStore }> => {
       const store = await LocalStore.open(join(dir, 'store'));
-      const jobs = await RedisJobService.open({
-        dataDir: dir,
-        store,
-        sources: new Map(),
-        packDir: PACK,
-        logger: silent,
-        audit: memoryAuditLog(),
-        queueUrl: redis.url,
-        reconcileEveryMs: 500,
-        lockTtlMs: 500,
-      });
+      const jobs = await openService(dir, store);
       return { jobs, store };
     };
     let a = await open();
     for (const b of s.instances) await a.store.storeInstance(b, 'test');
-    const worker = await QueueWorker.start({
-      queueUrl: redis.url,
-      server: new LocalStoreAdapter(a.store),
-      sources: new Map(),
-      packDir: PACK,
-      device: 'cpu',
-      concurrency: 1,
-      dataDir: join(dir, 'worker'),
-      logger: silent,
-      softwareVersion: 'test',
-    });
+    const worker = await startWorker(dir, a.store);
     try {
       const job = await a.jobs.submit(
         { sourceId: 'local', studyInstanceUid: s.study, seriesInstanceUid: s.series, task: 'auto', steps: 1 },
@@ -243,29 +251,9 @@ describe('Redis queue backend', () => {
     const s = ctSeries(4);
     const dir = mkdtempSync(join(tmpdir(), 'gsdiff-qb-'));
     const store = await LocalStore.open(join(dir, 'store'));
-    const jobs = await RedisJobService.open({
-      dataDir: dir,
-      store,
-      sources: new Map(),
-      packDir: PACK,
-      logger: silent,
-      audit: memoryAuditLog(),
-      queueUrl: redis.url,
-      reconcileEveryMs: 500,
-      lockTtlMs: 500,
-    });
+    const jobs = await openService(dir, store);
     for (const b of s.instances) await store.storeInstance(b, 'test');
-    const worker = await QueueWorker.start({
-      queueUrl: redis.url,
-      server: new LocalStoreAdapter(store),
-      sources: new Map(),
-      packDir: PACK,
-      device: 'cpu',
-      concurrency: 1,
-      dataDir: join(dir, 'worker'),
-      logger: silent,
-      softwareVersion: 'test',
-    });
+    const worker = await startWorker(dir, store);
     try {
       const job = await jobs.submit(
         { sourceId: 'local', studyInstanceUid: s.study, seriesInstanceUid: s.series, task: 'auto', steps: 1 },
