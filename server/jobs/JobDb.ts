@@ -245,3 +245,16 @@ function toRecord(r: JobRow): JobRecord {
     ...(r.finished_at ? { finishedAt: r.finished_at } : {}),
   };
 }
+
+/** A job interrupted (embedded recovery), handed back or lost with its worker (Redis backend) goes back to queued. */
+export function requeuedPatch(): JobPatch {
+  return {
+    state: 'queued',
+    stage: null,
+    progress: { done: 0, total: 0 },
+    timings: {},
+    degradation: null,
+    derivedSeriesInstanceUid: null,
+    startedAt: null,
+  };
+}

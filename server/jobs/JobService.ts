@@ -4,7 +4,7 @@ import { describeThrown } from '../../common/index.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../models/index.js';
 import type { PacsAdapter } from '../../pacs-adapters/index.js';
 import { serverError } from '../errors.js';
-import type { JobDb } from './JobDb.js';
+import { requeuedPatch, type JobDb } from './JobDb.js';
 import type { JobCloseOptions } from './JobQueue.js';
 import type { JobRecord } from './JobRecord.js';
 import { JobServiceCore, type JobCoreOptions } from './JobServiceCore.js';
@@ -186,15 +186,7 @@ export class JobService extends JobServiceCore {
         this.log.error({ job: job.id, attempts: job.attempts }, 'recovery: job given up');
         continue;
       }
-      this.db.update(job.id, {
-        state: 'queued',
-        stage: null,
-        progress: { done: 0, total: 0 },
-        timings: {},
-        degradation: null,
-        derivedSeriesInstanceUid: null,
-        startedAt: null,
-      });
+      this.db.update(job.id, requeuedPatch());
       this.log.warn({ job: job.id, attempts: job.attempts }, 'recovery: interrupted job queued again');
     }
   }

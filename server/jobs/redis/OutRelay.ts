@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { describeThrown, type Logger } from '../../../common/index.js';
 import type { LocalStore, StagedSeries } from '../../../pacs-adapters/index.js';
 import { framesDir, FrameWriter } from '../frameFiles.js';
-import type { JobPatch } from '../JobDb.js';
+import { requeuedPatch, type JobPatch } from '../JobDb.js';
 import { TERMINAL_STATES, type JobRecord, type JobTimings } from '../JobRecord.js';
 import type { JobEvent } from '../jobStream.js';
 import { decodeOutEntry, type OutEntry, type WorkerPatch } from './outEntries.js';
@@ -297,19 +297,6 @@ function workerPatch(p: WorkerPatch): JobPatch {
     ...(p.degradation !== undefined ? { degradation: p.degradation } : {}),
     ...(p.derivedSeriesInstanceUid !== undefined ? { derivedSeriesInstanceUid: p.derivedSeriesInstanceUid } : {}),
     ...(p.progress !== undefined ? { progress: p.progress } : {}),
-  };
-}
-
-/** A job handed back (or lost with its worker) goes back to queued, as the embedded backend's shutdown does. */
-export function requeuedPatch(): JobPatch {
-  return {
-    state: 'queued',
-    stage: null,
-    progress: { done: 0, total: 0 },
-    timings: {},
-    degradation: null,
-    derivedSeriesInstanceUid: null,
-    startedAt: null,
   };
 }
 
