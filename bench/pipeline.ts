@@ -2,11 +2,15 @@
  * Pipeline throughput of a pack (GSDiff, or a single-network denoiser) on a 512x512 CT series: per-stage
  * milliseconds and slices/s, per device, one run.
  * Usage: node dist/bench/pipeline.js [--pack models/packs/tiny-test] [--slices 9] [--steps 4] [--devices cpu,webgpu]
- * Input: the project's phantom (demo/) at 512x512, so the bench needs no data files. A device that is not available
- * is reported as such and skipped.
+ *        [--series <folder of a CT series>] [--keep-air]
+ * Input: the project's phantom (demo/) at 512x512, so the bench needs no data files, or the first `--slices` slices
+ * of a real CT series (`--series`, e.g. ../shared/data/ct-human-abdomen-pancreatic-ct-cbct-seg: air tiles are
+ * skipped as much as real anatomy allows). `--keep-air` restores air tiles too. A device that is not available is
+ * reported as such and skipped.
  */
 import { availableParallelism, cpus } from 'node:os';
 import { createLogger } from '../common/index.js';
+import { seriesFrame, seriesFromPaths } from '../cli/commands/seriesFromPaths.js';
 import { ctPhantomSlice } from '../demo/index.js';
 import { loadPack, restoreSeries, type DeviceRequest, type SeriesTimings } from '../models/index.js';
 import { createRng } from '../validation/index.js';
@@ -21,9 +25,14 @@ const slices = Number(flag('--slices', '9'));
 const steps = Number(flag('--steps', '4'));
 const size = Number(flag('--size', '512'));
 const devices = flag('--devices', 'cpu').split(',') as DeviceRequest[];
+const seriesDir = flag('--series', '');
+const skipAir = !args.includes('--keep-air');
 const logger = createLogger('warn');
 
-const frames = Array.from({ length: slices }, (_, z) => ctPhantomSlice(z, Math.max(slices, 36), size));
+const frames = seriesDir
+  ? await seriesFrames(seriesDir, slices)
+  : Array.from({ length: slices }, (_, z) => ctPhantomSlice(z, Math.max(slices, 36), size));
+const height = seriesDir ? Math.sqrt(frames[0].length) : size;
 const results: Record<string, unknown>[] = [];
 for (const device of devices) {
   let pack;
@@ -37,16 +46,18 @@ for (const device of devices) {
   let timings: SeriesTimings | undefined;
   let windows = 0;
   let tiles = 0;
+  let air = 0;
   let firstFrameMs = 0;
   const t0 = performance.now();
   for await (const ev of restoreSeries(
     pack,
-    { kind: 'ct', count: slices, height: size, width: size, frame: async (i) => frames[i] },
+    { kind: 'ct', count: slices, height, width: height, frame: async (i) => frames[i] },
     {
       noise: (n) => Float32Array.from({ length: n }, () => rng.normal()),
       // A denoiser pack (DenoiserPipeline) takes no steps or text.
       ...(pack.kind === 'gsdiff' ? { steps, degradation: 'low-dose CT noise' } : {}),
       header: { modality: 'CT', samplesPerPixel: 1, acquisition: {} },
+      skipAir,
     },
   )) {
     if (ev.type === 'frame' && ev.done === 1) firstFrameMs = performance.now() - t0;
@@ -54,18 +65,21 @@ for (const device of devices) {
       timings = ev.timings;
       windows = ev.windows;
       tiles = ev.tilesPerFrame;
+      air = ev.airTileWindows ?? 0;
     }
   }
   const t = timings as SeriesTimings;
   results.push({
     device: pack.device,
     pack: `${pack.index.name} ${pack.index.version}`,
+    input: seriesDir || 'phantom',
     slices,
-    size,
+    size: height,
     steps: pack.kind === 'gsdiff' ? steps : null,
     windows,
     tilesPerFrame: tiles,
     tileWindows: windows * tiles,
+    airTileWindows: air,
     msPerTileWindow: +(t.total / (windows * tiles)).toFixed(1),
     firstFrameMs: Math.round(firstFrameMs),
     stagesMs: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)])),
@@ -76,3 +90,13 @@ for (const device of devices) {
 process.stdout.write(
   `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), cpu: cpus()[0]?.model, cores: availableParallelism(), results }, null, 2)}\n`,
 );
+
+/** The first `n` slices of a CT series folder in HU, in the series' own order (square frames only). */
+async function seriesFrames(dir: string, n: number): Promise<Float32Array[]> {
+  const series = await seriesFromPaths([dir]);
+  const { rows, columns, slices } = series.series;
+  if (rows !== columns) throw new Error(`bench/pipeline: ${dir}: expected square frames, got ${rows}x${columns}`);
+  const out: Float32Array[] = [];
+  for (let i = 0; i < Math.min(n, slices.length); i++) out.push((await seriesFrame(series, i)) as Float32Array);
+  return out;
+}

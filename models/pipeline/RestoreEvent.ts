@@ -37,4 +37,6 @@ export type RestoreEvent =
       /** Windows along z/time (a denoiser pack runs one per frame). */
       readonly windows: number;
       readonly tilesPerFrame: number;
+      /** Diffusion tile-windows passed through as air (CT, `skipAir`); 0 or absent otherwise. */
+      readonly airTileWindows?: number;
     };

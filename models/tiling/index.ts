@@ -12,3 +12,4 @@ export { planTiles } from './planTiles.js';
 export type { FrameTile, TilePlan } from './planTiles.js';
 export { extractTile } from './extractTile.js';
 export { TileBlender, blendTiles } from './TileBlender.js';
+export { AIR_TILE, isAirTile } from './isAirTile.js';

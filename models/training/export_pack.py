@@ -27,6 +27,7 @@ from export_tiny_pack import as_tuple, check_graph, sha256, specs  # noqa: E402
 from gsdiff import jsonfmt  # noqa: E402
 from gsdiff.build import COMPONENTS, construct  # noqa: E402
 from gsdiff.config import CONFIGS, TinyConfig  # noqa: E402
+from gsdiff.fuse_attention import fuse_attention_file  # noqa: E402
 from gsdiff.onnx_io import compact_tensor_names, export  # noqa: E402
 from gsdiff.redcnn import RedCnn  # noqa: E402
 from gsdiff.scheduler import scheduler_config  # noqa: E402
@@ -90,12 +91,13 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
         export(spec.module, example, path, list(spec.inputs), list(spec.outputs), dyn)
         compact_tensor_names(path)
         check_graph(spec, path)
+        fused = fuse_attention_file(path)
         for variant in (0, 1):
             with torch.no_grad():
                 outputs = as_tuple(spec.module(*spec.make_inputs(variant, torch.Generator().manual_seed(2 + variant))))
             if any(not torch.isfinite(o).all() for o in outputs):
                 raise SystemExit(f'export_pack: {spec.name}: non-finite torch output')
-        print(f'{spec.name}: {path.stat().st_size} bytes, ok', flush=True)
+        print(f'{spec.name}: {path.stat().st_size} bytes, {fused} attention(s) fused, ok', flush=True)
     (out / 'scheduler').mkdir()
     (out / 'scheduler' / 'scheduler_config.json').write_text(jsonfmt.dumps(scheduler_config()))
     write_tokenizer_files(out / 'tokenizer', list(cfg.tokenizer_words), cfg.max_length)
