@@ -55,6 +55,7 @@ let orthanc: BenchOrthanc | undefined;
 let server: ServerProcess | undefined;
 let sampler: RssSampler | undefined;
 let cleaned: Promise<void> | undefined;
+let interrupted = false;
 // Idempotent: runs from the finally below and from a signal, whichever comes first.
 const cleanup = (): Promise<void> =>
   (cleaned ??= (async () => {
@@ -66,6 +67,7 @@ const cleanup = (): Promise<void> =>
   })());
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
+    interrupted = true;
     say(`${sig}: stopping the server and Orthanc`);
     void cleanup().finally(() => process.exit(130));
   });
@@ -140,7 +142,7 @@ try {
   const idleRssMB = sampler.sample() ?? NaN;
 
   const results: JobResult[] = [];
-  for (let j = 1; j <= jobs; j++) {
+  for (let j = 1; j <= jobs && !interrupted; j++) {
     // Push-back is asked per job: the route does not default it from the source's config.
     const run: JobRun = await runAndFollow(server.url, token, {
       source: 'orthanc',
@@ -150,6 +152,7 @@ try {
       pushBack: true,
       ...(steps !== undefined ? { steps } : {}),
     });
+    if (interrupted) break;
     sampler.sample();
     const peak = sampler.peak(run.postAt, performance.now());
     const rec = run.record;
@@ -185,6 +188,7 @@ try {
         `peak RSS ${r.peakRssMB} MB, after ${r.rssAfterMB} MB, timings ${JSON.stringify(rec.timings)}`,
     );
   }
+  if (interrupted) throw new Error('bench/endToEnd: interrupted; no result');
   const mem = procMemory(server.pid);
   const after = results.map((r) => r.rssAfterMB);
   const later = results.slice(1);
