@@ -115,7 +115,8 @@ def specs(models: dict[str, nn.Module], cfg: TinyConfig) -> list[Spec]:
                            rn(g, sizes[v][0], cfg.z_tokens + v, cfg.z_dim))),
         Spec('trn', models['trn'], {'frames': (f32, {0: 'batch', 3: 'height', 4: 'width'})},
              {'refined': {0: 'batch', 3: 'height', 4: 'width'}},
-             lambda v, g: (rn(g, 1, k, 3, cfg.tile, cfg.tile) if v == 0 else rn(g, 2, k, 3, 16, 24),)),
+             lambda v, g: (rn(g, 1, k, 3, cfg.tile, cfg.tile) if v == 0
+                           else rn(g, 2, k, 3, 16 * cfg.trn_patch, 24 * cfg.trn_patch),)),
         Spec('degradation_extractor', models['degradation_extractor'],
              {'image_embeds': (f32, {0: 'batch'}), 'text_embeds': (f32, {0: 'batch'})}, {'z_d': {0: 'batch'}},
              lambda v, g: (rn(g, 1 + v, cfg.embed_dim), rn(g, 1 + v, cfg.embed_dim))),

@@ -100,7 +100,7 @@ def construct(name: str, cfg: TinyConfig) -> nn.Module:
             unet.residual_downscales(),
         )
     if name == 'trn':
-        return TailRefineNetwork(cfg.trn_channels, cfg.trn_heads, cfg.trn_window)
+        return TailRefineNetwork(cfg.trn_channels, cfg.trn_heads, cfg.trn_window, cfg.trn_patch)
     if name == 'degradation_extractor':
         return DegradationExtractor(cfg.embed_dim, cfg.z_tokens, cfg.z_dim)
     if name == 'clip_image_encoder':

@@ -36,6 +36,7 @@ class TinyConfig:
     trn_channels: tuple[int, ...] = (16, 32)
     trn_heads: int = 2
     trn_window: int = 4
+    trn_patch: int = 1  # 1: full-resolution stem; 2: Swin patch embedding (half resolution inside the TRN)
     # CLIP
     clip_width: int = 32
     clip_layers: int = 2
@@ -71,9 +72,11 @@ TINY = TinyConfig()
 
 # The compact trained pack (issue "Step 3"), sized for training on 2 CPU cores: 64x64 tiles at inference (a 192x192
 # grid; trained on 32x32 crops, every graph is fully convolutional or windowed); a lossless space-to-depth VAE of
-# factor 8 (192 latent channels, vae_s2d.py); a U-Net whose first level is as wide as the latent (192), so it can
-# predict noise in every latent channel, with self-attention over the whole grid latent at its top two levels and the
-# mid block (24x24 = 576 tokens at level 0 at inference); TRN windows of 9 frames x 4 x 4 pixels = 144 tokens.
+# factor 8 (192 latent channels, vae_s2d.py); a U-Net whose first level (128) is wide enough to predict noise in the
+# latent (a 32-wide one could not; a CT latent holds 64 distinct values per cell, its 3 channels being copies; 192 cost
+# the most of a CPU window, issue "Step 9"), with self-attention over the whole grid latent at its top two levels and the
+# mid block (24x24 = 576 tokens at level 0 at inference); a TRN behind a 2x2 patch embedding (windows of 9 frames x
+# 4 x 4 patches = 144 tokens over 8 x 8 pixels), a quarter of the full-resolution TRN's cost (issue "Step 9").
 GSDIFF_S = TinyConfig(
     name='gsdiff-s',
     tile=64,
@@ -84,13 +87,14 @@ GSDIFF_S = TinyConfig(
     z_dim=64,
     clip_resolution=64,
     vae_kind='s2d',
-    unet_channels=(192, 96, 96),
+    unet_channels=(128, 96, 96),
     unet_heads=4,
     dpm_channels=(48, 48, 64, 96),
     dpm_heads=4,
     trn_channels=(16, 32),
     trn_heads=2,
     trn_window=4,
+    trn_patch=2,
     clip_width=64,
     clip_layers=2,
     clip_heads=4,

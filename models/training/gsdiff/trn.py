@@ -2,7 +2,10 @@
 
 ``frames`` [B, k, 3, H, W] (model range) -> ``refined`` [B, k, 3, H, W] = frames + head(decoder(...)).
 
-- 3x3 conv stem to C channels, per frame.
+- Stem per frame: a 3x3 conv to C channels at full resolution (``patch`` 1, the tiny pack), or a Swin patch
+  embedding, a patch x patch stride-patch conv (``patch`` 2, gsdiff-s), with a matching transposed-conv head. The
+  patch embedding divides every later cost by patch**2: on 2 CPU cores the full-resolution TRN was 69 % of a
+  512x512 window (docs/BENCHMARKS.md), and the residual ``frames + out`` still carries the full-resolution input.
 - Windows are spatio-temporal: all k frames x ws x ws pixels (k * ws * ws tokens), so attention mixes the
   consecutive frames (ours: the paper does not say how frames meet inside a window).
 - Encoder stage = W-MSA block + SW-MSA block (shifted by ws/2 with the Swin cyclic shift and region mask);
@@ -11,7 +14,7 @@
   through a 1x1 conv; two parallel branches, one W-MSA then W-MCA, the other SW-MSA then SW-MCA; the branches are
   averaged, then LayerNorm + MLP with residual (ours: how the branches merge).
 - Tiny size: 2 stages (paper: 4) with one block pair per stage (paper: [4,4,4,4]). H and W must be multiples of
-  ws * 2**(stages-1) = 8.
+  patch * ws * 2**(stages-1) (8 for the tiny pack, 16 for gsdiff-s).
 """
 
 from __future__ import annotations
@@ -153,9 +156,12 @@ def to_maps(x: torch.Tensor) -> torch.Tensor:
 
 
 class TailRefineNetwork(nn.Module):
-    def __init__(self, channels: tuple[int, ...], heads: int, ws: int) -> None:
+    def __init__(self, channels: tuple[int, ...], heads: int, ws: int, patch: int = 1) -> None:
         super().__init__()
-        self.stem = nn.Conv2d(3, channels[0], 3, padding=1)
+        if patch == 1:
+            self.stem: nn.Module = nn.Conv2d(3, channels[0], 3, padding=1)
+        else:
+            self.stem = nn.Conv2d(3, channels[0], patch, stride=patch)
         self.encoder = nn.ModuleList(
             [nn.Sequential(SwinBlock(ch, heads, ws, False), SwinBlock(ch, heads, ws, True)) for ch in channels]
         )
@@ -169,7 +175,10 @@ class TailRefineNetwork(nn.Module):
             in_ch = channels[s] if s == n - 1 else channels[s + 1]
             self.ups.append(nn.Identity() if s == n - 1 else nn.Upsample(scale_factor=2.0, mode='nearest'))
             self.decoder.append(DecoderBlock(in_ch, channels[s], channels[s], heads, ws))
-        self.head = nn.Conv2d(channels[0], 3, 3, padding=1)
+        if patch == 1:
+            self.head: nn.Module = nn.Conv2d(channels[0], 3, 3, padding=1)
+        else:
+            self.head = nn.ConvTranspose2d(channels[0], 3, patch, stride=patch)
 
     def forward(self, frames: torch.Tensor) -> torch.Tensor:
         b, k, c, h, w = frames.shape
