@@ -112,10 +112,15 @@ export async function startServer(
     demoReady,
     close: async () => {
       closing = true;
-      await new Promise<void>((r) => server.close(() => r()));
+      // server.close() resolves only when every connection has ended, and an open job websocket lasts as long as
+      // its job: awaiting it first held a shutdown for a whole series. Stop accepting, then close the sockets and
+      // the jobs, then wait for the remaining HTTP requests.
+      const httpClosed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
       await stream.close();
       await watch?.stop();
       await jobs.close();
+      await httpClosed;
       // Demo series are staged and published whole: closing the store under the generator loses nothing.
       await Promise.all([...sources.values()].map((s) => s.close()));
       await store.close();
