@@ -61,7 +61,13 @@ export function createApp(d: AppDeps): Express {
     res.json({ status: 'ok', version: d.version });
   });
   const auth = requireToken({ value: d.config.token, expiresAt: d.config.tokenExpiresAt }, d.audit);
-  app.use('/api', auth, express.json({ limit: '1mb' }), browseRoutes(d.sources), jobRoutes(d.jobs, d.audit, actorOf));
+  app.use(
+    '/api',
+    auth,
+    express.json({ limit: '1mb' }),
+    browseRoutes(d.sources),
+    jobRoutes(d.jobs, d.audit, actorOf, (id) => d.config.sources.some((s) => s.id === id && s.pushBack === true)),
+  );
   if (d.dicomWeb) app.use('/dicom-web', auth, d.dicomWeb);
   if (d.config.viewerDir) app.use(express.static(d.config.viewerDir, { index: 'index.html', fallthrough: true }));
   app.use((req, _res, next) =>

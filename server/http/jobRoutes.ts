@@ -14,8 +14,16 @@ export interface JobsApi {
   cancel(id: string): unknown;
 }
 
-/** `POST /jobs`, `GET /jobs`, `GET /jobs/{id}`, `DELETE /jobs/{id}`; body fields validated here, once. */
-export function jobRoutes(jobs: JobsApi, audit: AuditLog, actorOf: (req: Request) => string): Router {
+/**
+ * `POST /jobs`, `GET /jobs`, `GET /jobs/{id}`, `DELETE /jobs/{id}`; body fields validated here, once. A job without
+ * `pushBack` takes its source's `pushBack` setting (GSDIFF_SOURCES), so a site configures it once per PACS.
+ */
+export function jobRoutes(
+  jobs: JobsApi,
+  audit: AuditLog,
+  actorOf: (req: Request) => string,
+  sourcePushBack: (sourceId: string) => boolean = () => false,
+): Router {
   const r = Router();
   r.post('/jobs', async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
@@ -47,15 +55,21 @@ export function jobRoutes(jobs: JobsApi, audit: AuditLog, actorOf: (req: Request
         { field: 'pack' },
       );
     }
+    if (b.pushBack !== undefined && typeof b.pushBack !== 'boolean') {
+      throw serverError('SRV_ERR_BAD_REQUEST', `pushBack: expected true or false, got ${JSON.stringify(b.pushBack)}`, {
+        field: 'pushBack',
+      });
+    }
+    const sourceId = typeof b.source === 'string' ? b.source : 'local';
     const spec: JobSpec = {
-      sourceId: typeof b.source === 'string' ? b.source : 'local',
+      sourceId,
       studyInstanceUid: checkUid(b.studyInstanceUid, 'studyInstanceUid'),
       seriesInstanceUid: checkUid(b.seriesInstanceUid, 'seriesInstanceUid'),
       task,
       pack: b.pack as string | undefined,
       steps: b.steps as number | undefined,
       device: b.device as DeviceRequest | undefined,
-      pushBack: b.pushBack === true,
+      pushBack: typeof b.pushBack === 'boolean' ? b.pushBack : sourcePushBack(sourceId),
     };
     const job = await jobs.submit(spec, actorOf(req));
     audit.record({

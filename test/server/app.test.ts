@@ -13,7 +13,15 @@ import type { JobSpec } from '../../server/jobs/index.js';
 
 describe('server app: auth, CORS, limits, errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gsdiff-app-'));
-  const config = loadServerConfig({ data: dir, port: 0 }, { GSDIFF_CORS_ORIGINS: 'http://viewer.example' });
+  const config = loadServerConfig(
+    { data: dir, port: 0 },
+    {
+      GSDIFF_CORS_ORIGINS: 'http://viewer.example',
+      GSDIFF_SOURCES: JSON.stringify([
+        { id: 'pacs', kind: 'dicomweb', baseUrl: 'http://127.0.0.1:9/dicom-web', pushBack: true },
+      ]),
+    },
+  );
   const audit = memoryAuditLog();
   const submitted: JobSpec[] = [];
   const jobs: JobsApi = {
@@ -88,7 +96,14 @@ describe('server app: auth, CORS, limits, errors', () => {
     expect((await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', device: 'tpu' })).status).toBe(400);
     const ok = await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', task: 'denoise', steps: 4 });
     expect(ok.status).toBe(201);
-    expect(submitted[0]).toMatchObject({ sourceId: 'local', task: 'denoise', steps: 4 });
+    expect(submitted[0]).toMatchObject({ sourceId: 'local', task: 'denoise', steps: 4, pushBack: false });
+    // pushBack: the job's own choice, else its source's setting
+    const pushBad = await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', pushBack: 'yes' });
+    expect(pushBad.status).toBe(400);
+    expect(await pushBad.json()).toMatchObject({ details: { field: 'pushBack' } });
+    await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', source: 'pacs' });
+    await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', source: 'pacs', pushBack: false });
+    expect(submitted.slice(1).map((j) => j.pushBack)).toEqual([true, false]);
     expect(audit.entries.find((e) => e.action === 'job.create')).toMatchObject({ seriesInstanceUid: '1.2.3' });
     expect(JSON.stringify(audit.entries)).not.toMatch(/PatientName|PatientID/);
   });
