@@ -1,13 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import dcmjs from 'dcmjs';
 import { encodePart10, newUid, readNaturalDataset, type NaturalDataset } from '../../pacs-adapters/index.js';
-
-// dcmjs' validation logger is its own loglevel child, not silenced by pacs-adapters' dcmjs.log.setLevel('silent'):
-// without this it prints "Invalid vr type ox - using OW" for every implicit-VR source file read.
-(dcmjs.log as unknown as { getLogger(name: string): { setLevel(level: string): void } })
-  .getLogger('validation.dcmjs')
-  .setLevel('silent');
 
 export interface LoopedSeries {
   readonly studyInstanceUid: string;

@@ -7,8 +7,12 @@ export type { NaturalDataset };
 
 const { DicomDict, DicomMessage, DicomMetaDictionary } = dcmjs.data;
 // dcmjs prints through console (e.g. "Invalid vr type ox" for every implicit-VR Pixel Data, its dictionary's
-// OB-or-OW); failures that matter throw and become PACS_ERR_* errors, so its own log stays silent.
+// OB-or-OW); failures that matter throw and become PACS_ERR_* errors, so its own log stays silent. Its validation
+// logger is a separate loglevel child that the root level does not reach.
 dcmjs.log.setLevel('silent');
+(dcmjs.log as unknown as { getLogger(name: string): { setLevel(level: string): void } })
+  .getLogger('validation.dcmjs')
+  .setLevel('silent');
 
 /** Identifies files this module wrote (PS3.7 Annex D: implementation class UID / version name). */
 export const IMPLEMENTATION_CLASS_UID = '2.25.300981295616409215474541395626766130001';
