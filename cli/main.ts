@@ -116,6 +116,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--real <path>', 'a real CT series (folder) restored as is: no-reference noise figures')
     .option('--real-slices <a-b>', '1-based inclusive slice range of --real', sliceRange)
     .option('--png <file>', 'picture of the middle --real slice: input | each pack (W400/L40)')
+    .option('--keep-air', 'CT: restore air tiles too (default: they pass through unchanged)')
     .action(
       async (opts: {
         data: string;
@@ -130,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
         real?: string;
         realSlices?: [number, number];
         png?: string;
+        keepAir?: boolean;
       }) => {
         const config = loadConfig({});
         const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
@@ -181,6 +183,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--vlm-url <url>', 'OpenAI-compatible vision-language server for degradation recognition')
     .option('--vlm-model <name>', 'model name for the VLM server')
     .option('--vlm-timeout <ms>', 'VLM timeout before falling back (default 10000)', positiveInt, 10000)
+    .option('--keep-air', 'CT: restore air tiles too (default: air outside the patient passes through unchanged)')
     .option('--json', 'machine-readable summary')
     .action(
       async (
@@ -199,6 +202,7 @@ async function main(argv: string[]): Promise<number> {
           vlmUrl?: string;
           vlmModel?: string;
           vlmTimeout: number;
+          keepAir?: boolean;
           json?: boolean;
         },
       ) => {

@@ -26,6 +26,8 @@ export interface EvaluateOptions {
   readonly clip?: string;
   readonly frames: number;
   readonly packs: readonly string[];
+  /** CT: restore air tiles too (RestoreOptions.skipAir false), e.g. to check that skipping them changes no figure. */
+  readonly keepAir?: boolean;
   readonly device: DeviceRequest;
   readonly jsonOut?: string;
   /** A real series (files/folder) restored as is: no-reference noise figures and a picture. */
@@ -65,8 +67,11 @@ function rgbTable(rows: Record<string, RgbFigures>): string {
 }
 
 /** Name shown for a pack: its folder name. */
-function methods(packs: readonly string[]): Method[] {
-  return [{ name: 'input' }, ...packs.map((p) => ({ name: basename(p.replace(/\/+$/, '')), pack: p }))];
+function methods(packs: readonly string[], keepAir = false): Method[] {
+  return [
+    { name: 'input' },
+    ...packs.map((p) => ({ name: basename(p.replace(/\/+$/, '')), pack: p, skipAir: !keepAir })),
+  ];
 }
 
 /**
@@ -74,7 +79,7 @@ function methods(packs: readonly string[]): Method[] {
  * same simulated low-dose slices (and degraded capsule frames); figures use validation/metrics.
  */
 export async function evaluateCommand(o: EvaluateOptions, out: NodeJS.WritableStream): Promise<number> {
-  const ms = methods(o.packs);
+  const ms = methods(o.packs, o.keepAir);
   const report: Record<string, unknown> = { date: new Date().toISOString(), device: o.device, packs: o.packs };
   if (o.ct) {
     const data = await readHeldOutCt(o.data, o.ct);

@@ -38,6 +38,8 @@ export interface RestoreCommandOptions {
   vlmUrl?: string;
   vlmModel?: string;
   vlmTimeoutMs: number;
+  /** CT: restore air tiles too (RestoreOptions.skipAir false). */
+  keepAir?: boolean;
   json?: boolean;
   logger: Logger;
 }
@@ -136,6 +138,7 @@ export async function restoreCommand(
         : {
             steps: o.steps,
             strength: o.strength,
+            skipAir: !o.keepAir,
             degradation: o.degradation,
             vlm: o.vlmUrl
               ? { baseUrl: o.vlmUrl, model: o.vlmModel ?? 'default', timeoutMs: o.vlmTimeoutMs }

@@ -21,7 +21,8 @@ import {
 import type { HeldOutClip, HeldOutCt } from './readTrainingData.js';
 
 /** A method under test: the degraded input itself, or a pack run through the runtime. */
-export type Method = { readonly name: 'input' } | { readonly name: string; readonly pack: string };
+export type Method =
+  { readonly name: 'input' } | { readonly name: string; readonly pack: string; readonly skipAir?: boolean };
 
 export interface CtFigures {
   readonly psnrMetric: number;
@@ -70,6 +71,7 @@ async function runPack(
     for await (const ev of restoreSeries(pack, src, {
       noise: (n) => Float32Array.from({ length: n }, () => rng.normal()),
       header,
+      skipAir: 'skipAir' in method ? method.skipAir : undefined,
       logger,
     })) {
       if (ev.type === 'frame') frames[ev.index] = ev.values;
