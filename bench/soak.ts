@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { encodeCtSlice, newUid } from '../pacs-adapters/index.js';
+import { freePort } from './e2e/freePort.js';
 import { LatencyLog } from './soak/stats.js';
 import { svgPanels, type Series } from './soak/svgPlot.js';
 
@@ -48,17 +48,6 @@ const logs = {
 const rss: { t: number; mb: number; load: number }[] = [];
 let t0 = 0;
 const now = (): number => (performance.now() - t0) / 1000;
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 async function timed(log: LatencyLog, label: string, f: () => Promise<void>): Promise<void> {
   const start = performance.now();
