@@ -14,7 +14,7 @@ export function roundHalfEven(x: number): number {
 /**
  * The descending timesteps a DDIM run visits, with diffusers' exact spacing (`DDIMScheduler.set_timesteps`), then
  * cut for an img2img start as diffusers' pipelines do (`get_timesteps`): `init = min(⌊n·strength⌋, n)` and the
- * first `n − init` timesteps are skipped.
+ * first `n − init` timesteps are skipped; at least one step always runs (diffusers would run none).
  *
  * With T = num_train_timesteps and n = numInferenceSteps:
  * - `leading`: t_i = i·⌊T/n⌋ + steps_offset, i = n−1..0 (SD 1.x configs: steps_offset 1 → 4 steps [751, 501, 251, 1])
@@ -29,7 +29,7 @@ export function roundHalfEven(x: number): number {
  *   noised input (`addNoise` at the first returned timestep)
  * @returns the timesteps to visit, descending, frozen
  * @throws MODEL_ERR_BAD_OPTION for an impossible step count (0, fractional, > T, or a steps_offset that pushes a
- *   timestep past T − 1), a strength outside (0, 1], or a strength that leaves no step to run
+ *   timestep past T − 1) or a strength outside (0, 1]
  * @example setTimesteps(createDdimSchedule(sdConfig), 4); // [751, 501, 251, 1]
  */
 export function setTimesteps(schedule: DdimSchedule, numInferenceSteps: number, strength = 1): readonly number[] {
@@ -66,12 +66,9 @@ export function setTimesteps(schedule: DdimSchedule, numInferenceSteps: number, 
       { option: 'steps' },
     );
 
-  const init = Math.min(trunc(n * strength), n);
-  if (init < 1)
-    throw modelError(
-      'MODEL_ERR_BAD_OPTION',
-      `setTimesteps: strength: expected steps x strength >= 1, got ${n} x ${strength} (no step would run)`,
-      { option: 'strength' },
-    );
+  // diffusers runs no step at all when n·strength < 1 and returns the noised input; we run the last one, so a
+  // reader's small step count on a low-strength pack (gsdiff-s: strength 0.1) restores instead of failing or
+  // doing nothing. Every n <= 1/strength then visits the same final timestep.
+  const init = Math.max(1, Math.min(trunc(n * strength), n));
   return Object.freeze(timesteps.slice(n - init));
 }

@@ -69,8 +69,11 @@ describe('setTimesteps', () => {
     expect(() => setTimesteps(sd, 20, strength)).toThrow(/strength: expected a number in \(0, 1\]/);
   });
 
-  it('refuses a strength that leaves no step', () => {
-    expect(() => setTimesteps(sd, 20, 0.04)).toThrow(/no step would run/);
+  it('runs the last step when steps x strength < 1 (diffusers would run none)', () => {
+    expect(setTimesteps(sd, 20, 0.04)).toEqual([1]);
+    expect(setTimesteps(sd, 1, 0.1)).toEqual([1]);
+    expect(setTimesteps(sd, 10, 0.1)).toEqual([1]);
+    expect(setTimesteps(sd, 10, 0.2)).toEqual([101, 1]);
   });
 
   it('roundHalfEven rounds like numpy', () => {
