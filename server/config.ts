@@ -91,7 +91,7 @@ export function loadServerConfig(
         .filter(Boolean),
     ),
     maxBodyBytes: env.GSDIFF_MAX_BODY ? Number(env.GSDIFF_MAX_BODY) : SERVER_DEFAULTS.maxBodyBytes,
-    packDir: resolve(flags.pack ?? env.GSDIFF_PACK ?? join(repoRoot, 'models', 'packs', 'tiny-test')),
+    packDir: resolve(flags.pack ?? env.GSDIFF_PACK ?? join(repoRoot, 'models', 'packs', 'gsdiff-s')),
     device,
     cpuConcurrency,
     sources: Object.freeze(sources),

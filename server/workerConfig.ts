@@ -92,7 +92,7 @@ export function loadWorkerConfig(
     serverUrl,
     token: token as string,
     dataDir,
-    packDir: resolve(flags.pack ?? env.GSDIFF_PACK ?? join(repoRoot, 'models', 'packs', 'tiny-test')),
+    packDir: resolve(flags.pack ?? env.GSDIFF_PACK ?? join(repoRoot, 'models', 'packs', 'gsdiff-s')),
     device,
     concurrency,
     ...(flags.name ? { name: flags.name } : {}),
