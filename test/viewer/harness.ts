@@ -163,7 +163,7 @@ export async function until<T>(
 }
 
 /**
- * A real server on a free loopback port (temp data dir, tiny pack, CPU, no demo data). Browsers send an Origin
+ * A real server on a free loopback port (temp data dir, the default pack, CPU, no demo data). Browsers send an Origin
  * header on same-origin module-script and POST requests, and the server's CORS check refuses every origin outside
  * GSDIFF_CORS_ORIGINS, its own included: so the server's own origin is listed.
  */
