@@ -10,7 +10,6 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { createLogger } from '../common/index.js';
-import { seriesFrame, seriesFromPaths } from '../cli/commands/seriesFromPaths.js';
 import { ctPhantomSlice } from '../demo/index.js';
 import { loadPack, restoreSeries, type DeviceRequest, type SeriesTimings } from '../models/index.js';
 import { createRng } from '../validation/index.js';
@@ -93,6 +92,8 @@ process.stdout.write(
 
 /** The first `n` slices of a CT series folder in HU, in the series' own order (square frames only). */
 async function seriesFrames(dir: string, n: number): Promise<Float32Array[]> {
+  // Loaded only for --series: the DICOM stack is not needed on a bare GPU host running the phantom.
+  const { seriesFrame, seriesFromPaths } = await import('../cli/commands/seriesFromPaths.js');
   const series = await seriesFromPaths([dir]);
   const { rows, columns, slices } = series.series;
   if (rows !== columns) throw new Error(`bench/pipeline: ${dir}: expected square frames, got ${rows}x${columns}`);
