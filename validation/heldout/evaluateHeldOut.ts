@@ -71,7 +71,8 @@ async function runPack(
     for await (const ev of restoreSeries(pack, src, {
       noise: (n) => Float32Array.from({ length: n }, () => rng.normal()),
       header,
-      skipAir: 'skipAir' in method ? method.skipAir : undefined,
+      // Only GSDiff packs skip air tiles; a denoiser pack would log the option as unused.
+      skipAir: pack.kind === 'gsdiff' && 'skipAir' in method ? method.skipAir : undefined,
       logger,
     })) {
       if (ev.type === 'frame') frames[ev.index] = ev.values;
