@@ -170,7 +170,11 @@ async function main(argv: string[]): Promise<number> {
     .command('restore')
     .description('restore a series with GSDiff and write it as a derived series (into the store, or --out)')
     .argument('<paths...>', 'DICOM files/folders of one series, or a capsule .mp4 clip')
-    .requiredOption('--pack <dir>', 'model pack folder')
+    .option(
+      '--pack <dir>',
+      'model pack folder (default $GSDIFF_PACK or models/packs/gsdiff-s)',
+      process.env.GSDIFF_PACK ?? 'models/packs/gsdiff-s',
+    )
     .option('--device <device>', `execution provider: ${DEVICE_REQUESTS.join(' | ')}`, deviceOption, 'cpu')
     .option('--out <dir>', 'write the derived series under this folder instead of the local store')
     .option('--store <dir>', 'local store folder (default $GSDIFF_STORE or .gsdiff/store)')
