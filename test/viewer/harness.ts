@@ -163,14 +163,15 @@ export async function until<T>(
 }
 
 /**
- * A real server on a free loopback port (temp data dir, the default pack, CPU, no demo data). Browsers send an Origin
+ * A real server on a free loopback port (temp data dir, the tiny pack, CPU, no demo data). Browsers send an Origin
  * header on same-origin module-script and POST requests, and the server's CORS check refuses every origin outside
  * GSDIFF_CORS_ORIGINS, its own included: so the server's own origin is listed.
  */
 export async function startViewerServer(dir: string, token: string): Promise<RunningServer> {
   const port = await freePort();
   const config = loadServerConfig(
-    { data: dir, port, demo: false, device: 'cpu' },
+    // The viewer is under test: the untrained tiny pack changes pixels visibly and fast (the flicker test needs it).
+    { data: dir, port, demo: false, device: 'cpu', pack: join(process.cwd(), 'models/packs/tiny-test') },
     { GSDIFF_TOKEN: token, GSDIFF_CORS_ORIGINS: `http://127.0.0.1:${port}` },
   );
   if (!config.viewerDir) throw new Error('viewer e2e: expected viewer/dist to be served, got no viewerDir');

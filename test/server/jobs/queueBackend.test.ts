@@ -333,7 +333,10 @@ describe('Redis queue backend', () => {
     const seed = await LocalStore.open(join(dataDir, 'store'));
     for (const b of s.instances) await seed.storeInstance(b, 'test');
     await seed.close();
-    const config = loadServerConfig({ port: 0, data: dataDir, queue: redis.url, demo: false }, { GSDIFF_TOKEN: TOKEN });
+    const config = loadServerConfig(
+      { port: 0, data: dataDir, queue: redis.url, demo: false, pack: PACK },
+      { GSDIFF_TOKEN: TOKEN },
+    );
     const server = await startServer(config, { logger: silent, version: 'test' });
     const spawnWorker = (name: string): SpawnedWorker => {
       const child = spawn(

@@ -60,6 +60,9 @@ function startWorker(name: string, queueUrl: string, serverUrl: string, scratch:
       join(scratch, name),
       '--device',
       'cpu',
+      // The queue is under test, not the model: the 3 MB tiny pack keeps 3 workers + the server fast on 2 cores.
+      '--pack',
+      join(process.cwd(), 'models/packs/tiny-test'),
       '--concurrency',
       '1',
       '--name',
@@ -208,7 +211,7 @@ function watchFrames(
 
     // 2. The server (API + ws + DICOMweb + relay, no inference) and three worker processes.
     const config = loadServerConfig(
-      { port: 0, data: dataDir, queue: redis.url, demo: false },
+      { port: 0, data: dataDir, queue: redis.url, demo: false, pack: join(process.cwd(), 'models/packs/tiny-test') },
       { GSDIFF_TOKEN: TOKEN },
       process.cwd(),
     );
