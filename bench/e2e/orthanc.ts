@@ -69,15 +69,42 @@ export async function startBenchOrthanc(dir: string, binary = 'Orthanc'): Promis
     }
     log.end();
   };
-  const deadline = Date.now() + 30_000;
+  await waitForOrthanc(proc, rest, spawnError, 30_000, stop, () => readFileSync(logFile, 'utf8').slice(-2000));
+  return {
+    url,
+    dicomWebUrl: `${url}/dicom-web`,
+    username,
+    password,
+    pid: proc.pid as number,
+    rest,
+    upload: (bytes) => uploadInstance(rest, bytes),
+    stop,
+  };
+}
+
+type Rest = <T>(path: string, init?: RequestInit) => Promise<T>;
+
+/**
+ * Polls GET /system until Orthanc answers (shared with test/helpers/orthanc.ts). Past the deadline, when the process
+ * has exited or could not be spawned, stops it and throws with `log()` (its last output) where there is one.
+ */
+export async function waitForOrthanc(
+  proc: ChildProcess,
+  rest: Rest,
+  spawnError: Promise<never>,
+  timeoutMs: number,
+  stop: () => unknown,
+  log: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc.exitCode !== null) {
       await stop();
-      throw new Error(`Orthanc exited with ${proc.exitCode}: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
+      throw new Error(`Orthanc exited with ${proc.exitCode}: ${log()}`);
     }
     try {
       await Promise.race([rest('/system'), spawnError]);
-      break;
+      return;
     } catch (e) {
       if (Date.now() > deadline || (e instanceof Error && e.message.startsWith('Orthanc could not start'))) {
         await stop();
@@ -86,23 +113,16 @@ export async function startBenchOrthanc(dir: string, binary = 'Orthanc'): Promis
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return {
-    url,
-    dicomWebUrl: `${url}/dicom-web`,
-    username,
-    password,
-    pid: proc.pid as number,
-    rest,
-    upload: async (bytes) =>
-      (
-        await rest<{ ID: string }>('/instances', {
-          method: 'POST',
-          body: bytes,
-          headers: { 'content-type': 'application/dicom' },
-        })
-      ).ID,
-    stop,
-  };
+}
+
+/** REST POST /instances of one Part 10 file; resolves with Orthanc's instance id. */
+export async function uploadInstance(rest: Rest, bytes: Uint8Array): Promise<string> {
+  const r = await rest<{ ID: string }>('/instances', {
+    method: 'POST',
+    body: bytes,
+    headers: { 'content-type': 'application/dicom' },
+  });
+  return r.ID;
 }
 
 /** Uploads files with at most `concurrency` requests in flight (Orthanc's HTTP server takes a few in parallel). */

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../bench/e2e/freePort.js';
+import { uploadInstance, waitForOrthanc } from '../../bench/e2e/orthanc.js';
 
 export { freePort };
 
@@ -95,20 +96,14 @@ export async function startOrthanc(o: OrthancOptions = {}): Promise<RunningOrtha
     if (!res.ok) throw new Error(`Orthanc ${init.method ?? 'GET'} ${path}: HTTP ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`Orthanc exited with ${proc.exitCode}: ${stderr}`);
-    try {
-      await Promise.race([rest('/system'), spawnError]);
-      break;
-    } catch (e) {
-      if (Date.now() > deadline || (e instanceof Error && e.message.startsWith('Orthanc could not start'))) {
-        proc.kill('SIGKILL');
-        throw e;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  await waitForOrthanc(
+    proc,
+    rest,
+    spawnError,
+    20_000,
+    () => proc.kill('SIGKILL'),
+    () => stderr,
+  );
   return {
     httpUrl,
     dicomWebUrl: `${httpUrl}/dicom-web`,
@@ -118,14 +113,7 @@ export async function startOrthanc(o: OrthancOptions = {}): Promise<RunningOrtha
     password,
     authHeader,
     rest,
-    upload: async (bytes) =>
-      (
-        await rest<{ ID: string }>('/instances', {
-          method: 'POST',
-          body: bytes,
-          headers: { 'content-type': 'application/dicom' },
-        })
-      ).ID,
+    upload: (bytes) => uploadInstance(rest, bytes),
     stop: async () => {
       if (proc.exitCode === null) {
         const exited = new Promise<void>((r) => proc.once('exit', () => r()));
