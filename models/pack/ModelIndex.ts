@@ -62,8 +62,6 @@ export interface GsdiffModelIndex extends PackIndexBase {
      * deterministic start z_t = sqrt(abar_t) f_d, for packs whose U-Net cannot predict that noise (gsdiff-s).
      */
     readonly start_noise: number;
-    /** In-plane tile of the TRN, pixels, a multiple of the pack's tile (ours; default the tile). */
-    readonly refine_tile?: number;
     readonly eta: number;
     readonly window_stride: number;
     readonly tile_overlap: number;

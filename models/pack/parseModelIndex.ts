@@ -143,10 +143,6 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
         eta: num(defaults.eta, 'defaults.eta', 0, 1),
         window_stride: num(defaults.window_stride, 'defaults.window_stride', 1, 256, true),
         tile_overlap: num(defaults.tile_overlap, 'defaults.tile_overlap', 0, 4096, true),
-        refine_tile:
-          defaults.refine_tile === undefined
-            ? undefined
-            : num(defaults.refine_tile, 'defaults.refine_tile', 1, 4096, true),
       },
       prompts: {
         recognition: str(prompts.recognition, 'prompts.recognition'),

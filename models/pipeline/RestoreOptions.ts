@@ -17,8 +17,6 @@ export interface RestoreOptions {
   readonly eta?: number;
   readonly windowStride?: number;
   readonly tileOverlap?: number;
-  /** In-plane tile of the TRN, pixels, a multiple of the pack's tile (default: the pack's refine_tile, or its tile). */
-  readonly refineTile?: number;
   /**
    * CT only, default true: tiles that are air (isAirTile, in every frame of the window) pass through unchanged
    * instead of through the networks. False restores every tile (e.g. to compare noise outside the patient).

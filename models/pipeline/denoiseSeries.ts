@@ -18,17 +18,7 @@ export const DENOISER_DEGRADATION: DegradationEstimate = Object.freeze({
 });
 
 /** Options a denoiser pack has no use for; given ones are named once in the log. */
-const IGNORED = [
-  'steps',
-  'strength',
-  'startNoise',
-  'eta',
-  'windowStride',
-  'refineTile',
-  'skipAir',
-  'vlm',
-  'degradation',
-] as const;
+const IGNORED = ['steps', 'strength', 'startNoise', 'eta', 'windowStride', 'skipAir', 'vlm', 'degradation'] as const;
 
 /**
  * The whole-series pipeline of a single-network denoiser pack (DenoiserPipeline, e.g. the RED-CNN baseline) and of

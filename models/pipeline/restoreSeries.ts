@@ -1,15 +1,7 @@
 import { modelError } from '../errors.js';
 import type { GsdiffPack, LoadedPack } from '../pack/loadPack.js';
 import { createDdimSchedule } from '../scheduler/index.js';
-import {
-  extractTile,
-  isAirTile,
-  planTiles,
-  planWindows,
-  TileBlender,
-  WindowBlender,
-  type FrameTile,
-} from '../tiling/index.js';
+import { extractTile, isAirTile, planTiles, planWindows, TileBlender, WindowBlender } from '../tiling/index.js';
 import { loadClipTokenizer } from '../tokenizer/index.js';
 import { denoiseSeries } from './denoiseSeries.js';
 import { encodeText } from './encodeGuidance.js';
@@ -18,9 +10,7 @@ import { ModelFrames } from './ModelFrames.js';
 import { recognizeDegradation } from './recognizeDegradation.js';
 import type { GsdiffSeriesTimings, RestoreEvent } from './RestoreEvent.js';
 import type { RestoreOptions } from './RestoreOptions.js';
-import { planRefineTiles } from './planRefineTiles.js';
-import { refineFrames } from './refineTail.js';
-import { diffuseWindow, emptyTimings } from './restoreWindow.js';
+import { emptyTimings, restoreWindow } from './restoreWindow.js';
 import type { SeriesSource } from './SeriesSource.js';
 
 export type { GsdiffSeriesTimings, DenoiserSeriesTimings, RestoreEvent, SeriesTimings } from './RestoreEvent.js';
@@ -45,8 +35,8 @@ export function restoreSeries(pack: LoadedPack, src: SeriesSource, o: RestoreOpt
 
 /**
  * The whole-series GSDiff pipeline: overlapping k-frame windows along z/time (blended), each frame tiled in-plane
- * when larger than the pack's tile (feathered); per window the diffusion (`diffuseWindow`) on the pack's tiles and
- * the TRN (`refineFrames`) on larger tiles, combined as V_r = (D_V - V_d) + T(V_d). Yields the degradation
+ * when larger than the pack's tile (feathered), every tile-window through restoreWindow (CT air tiles passed
+ * through). Yields the degradation
  * estimate, then each restored frame as soon as no later window can change it, then the timings.
  * @throws MODEL_ERR_BAD_OPTION, MODEL_ERR_BAD_INPUT, MODEL_ERR_CANCELLED, MODEL_ERR_RECOGNIZER never (falls back)
  */
@@ -96,9 +86,8 @@ export async function* gsdiffSeries(
 
   const windows = planWindows(src.count, k, stride);
   const tiles = planTiles(H, W, idx.tile.height, idx.tile.width, overlap);
-  const refine = planRefineTiles(H, W, idx.tile, overlap, o.refineTile ?? idx.defaults.refine_tile);
   const blender = new WindowBlender(windows, 3 * H * W);
-  // Air tiles pass through as identity: zero diffusion delta, T(V_d) = V_d (isAirTile says why it is safe).
+  // Air tiles pass through as identity (V_r = V_d): isAirTile says why it is safe.
   const skipAir = src.kind === 'ct' && (o.skipAir ?? true);
   let skipped = 0;
   let done = 0;
@@ -106,23 +95,17 @@ export async function* gsdiffSeries(
     if (o.signal?.aborted)
       throw modelError('MODEL_ERR_CANCELLED', 'restoration cancelled', { stage: 'window', window: win.index });
     const frames = await Promise.all(win.frames.map((i) => cache.get(i)));
-    // V_r = (D_V - V_d) + T(V_d) is linear in its two terms, so each is blended over its own tiles: the diffusion
-    // over the pack's tiles (its grid attention is quadratic in the tile), the TRN over larger ones (fewer calls,
-    // less overlap recomputed, more context at the seams).
-    const delta = frames.map(() => new TileBlender(tiles, 3));
-    const air = skipAir
-      ? (t: FrameTile): boolean => frames.every((f) => isAirTile(f.original as Float32Array, W, t))
-      : () => false;
+    const perFrame = frames.map(() => new TileBlender(tiles, 3));
     for (const tile of tiles.tiles) {
-      if (air(tile)) {
+      if (skipAir && frames.every((f) => isAirTile(f.original as Float32Array, W, tile))) {
         skipped++;
-        delta.forEach((d) => d.add(tile.index, new Float32Array(3 * tile.height * tile.width)));
+        frames.forEach((f, j) => perFrame[j].add(tile.index, extractTile(f.model, 3, H, W, tile)));
         continue;
       }
       const crops = frames.map((f) =>
         fitTile(extractTile(f.model, 3, H, W, tile), tile, idx.tile.height, idx.tile.width),
       );
-      const decoded = await diffuseWindow(
+      const out = await restoreWindow(
         pack,
         crops,
         idx.tile.height,
@@ -131,35 +114,10 @@ export async function* gsdiffSeries(
         { schedule, steps, strength, startNoise, eta, noise: o.noise, signal: o.signal },
         timings,
       );
-      decoded.forEach((d, j) => {
-        const c = crops[j];
-        for (let p = 0; p < d.length; p++) d[p] -= c[p];
-        delta[j].add(tile.index, unfitTile(d, tile, idx.tile.height, idx.tile.width));
-      });
+      out.forEach((r, j) => perFrame[j].add(tile.index, unfitTile(r, tile, idx.tile.height, idx.tile.width)));
     }
     tr = performance.now();
-    const refined = frames.map(() => new TileBlender(refine.plan, 3));
-    for (const tile of refine.plan.tiles) {
-      if (o.signal?.aborted)
-        throw modelError('MODEL_ERR_CANCELLED', 'restoration cancelled', { stage: 'refine', window: win.index });
-      if (air(tile)) {
-        frames.forEach((f, j) => refined[j].add(tile.index, extractTile(f.model, 3, H, W, tile)));
-        continue;
-      }
-      const [th, tw] = refine.padded(tile);
-      const crops = frames.map((f) => fitTile(extractTile(f.model, 3, H, W, tile), tile, th, tw));
-      const out = await refineFrames(pack, crops, th, tw);
-      out.forEach((r, j) => refined[j].add(tile.index, unfitTile(r, tile, th, tw)));
-    }
-    timings.refine += performance.now() - tr;
-    tr = performance.now();
-    const restored = delta.map((d, j) => {
-      const v = d.result();
-      const t = refined[j].result();
-      for (let p = 0; p < v.length; p++) v[p] += t[p];
-      return v;
-    });
-    const finished = blender.push(restored);
+    const finished = blender.push(perFrame.map((b) => b.result()));
     for (const f of finished) {
       const values = await cache.finish(f.index, f.data);
       done++;

@@ -4,7 +4,7 @@ import { addNoise, ddimStep, setTimesteps, type DdimSchedule } from '../schedule
 import { modelError } from '../errors.js';
 import { encodeGuidance } from './encodeGuidance.js';
 import { predictNoise } from './predictNoise.js';
-import { combineTail, refineFrames } from './refineTail.js';
+import { refineTail } from './refineTail.js';
 import { vaeDecode, vaeEncode } from './vae.js';
 
 /** Standard normal samples, `count` of them: injected so sampling is reproducible and testable. */
@@ -37,34 +37,12 @@ export function emptyTimings(): StageTimings {
 
 /**
  * The full GSDiff pipeline on one window of k = rows*cols frames of the pack's tile size, in model range [3, H, W]:
- * `diffuseWindow` then the TRN and V_r = (D_V - V_d) + T(V_d). Returns the k restored frames, model range.
- * `gsdiffSeries` runs the two halves on different in-plane tiles (the TRN on larger ones); this is the one-tile form.
+ * Z_d from the CLIP dual branch and the extractor; the frames spliced into one grid (cell (i, j) = frame i*cols + j)
+ * and VAE-encoded as f_d; DDIM sampling with the DPM's residuals in the U-Net; VAE decode; un-splice; TRN;
+ * V_r = (D_V - V_d) + T(V_d). Returns the k restored frames, model range.
  * @throws MODEL_ERR_BAD_INPUT, MODEL_ERR_CANCELLED
  */
 export async function restoreWindow(
-  pack: GsdiffPack,
-  frames: readonly Float32Array[],
-  height: number,
-  width: number,
-  textEmbeds: Float32Array,
-  o: SamplingOptions,
-  timings: StageTimings,
-): Promise<Float32Array[]> {
-  const decoded = await diffuseWindow(pack, frames, height, width, textEmbeds, o, timings);
-  const t0 = performance.now();
-  const refined = await refineFrames(pack, frames, height, width);
-  timings.refine += performance.now() - t0;
-  return combineTail(frames, decoded, refined);
-}
-
-/**
- * Stages 2-7 on one window of k = rows*cols frames of the pack's tile size, in model range [3, H, W]: Z_d from the
- * CLIP dual branch and the extractor; the frames spliced into one grid (cell (i, j) = frame i*cols + j) and
- * VAE-encoded as f_d; DDIM sampling with the DPM's residuals in the U-Net; VAE decode; un-splice. Returns D_V, the
- * k decoded frames.
- * @throws MODEL_ERR_BAD_INPUT, MODEL_ERR_CANCELLED
- */
-export async function diffuseWindow(
   pack: GsdiffPack,
   frames: readonly Float32Array[],
   height: number,
@@ -79,7 +57,7 @@ export async function diffuseWindow(
   if (frames.length !== k || frames.some((x) => x.length !== 3 * height * width)) {
     throw modelError(
       'MODEL_ERR_BAD_INPUT',
-      `diffuseWindow: expected ${k} frames of 3x${height}x${width}, got ${frames.length}`,
+      `restoreWindow: expected ${k} frames of 3x${height}x${width}, got ${frames.length}`,
       {
         stage: 'window',
       },
@@ -119,7 +97,9 @@ export async function diffuseWindow(
   tick('denoise');
   const decoded = unspliceGrid(await vaeDecode(pack, z, h, w), rows, cols, 3, height, width);
   tick('vaeDecode');
-  return decoded;
+  const restored = await refineTail(pack, frames, decoded, height, width);
+  tick('refine');
+  return restored;
 }
 
 function scaled(noise: Float32Array, s: number): Float32Array {
