@@ -1,5 +1,5 @@
 import type { HuWindow } from '../metrics/index.js';
-import type { MethodResult } from '../validate/MethodResult.js';
+import type { MethodResult, SliceRow } from '../validate/MethodResult.js';
 import type { ValidationResult } from '../validate/runValidation.js';
 import { panelsPng, type Panel } from './panelsPng.js';
 import { svgLinePlot, type PlotSeries } from './svgLinePlot.js';
@@ -101,30 +101,46 @@ function summaryTable(r: ValidationResult): string {
 }
 
 function perSlicePlots(r: ValidationResult): string {
-  const x = (m: MethodResult): number[] => m.rows.map((row) => row.index + 1);
-  const plot = (title: string, yLabel: string, get: (m: MethodResult) => number[]): string =>
+  const unit = r.kind === 'ct' ? 'slice' : 'frame';
+  // A pair figure (index − 1, index) has no value on the first frame: its plot starts at the second, and with one
+  // frame it is empty and says why, rather than counting the structural gap as a missing value of every method.
+  const plot = (title: string, yLabel: string, get: (row: SliceRow) => number, pair = false): string =>
     svgLinePlot(
-      r.methods.map((m): PlotSeries => ({ name: m.name, x: x(m), y: get(m) })),
-      { title, xLabel: r.kind === 'ct' ? 'slice' : 'frame', yLabel },
+      r.methods.map((m): PlotSeries => {
+        const rows = pair ? m.rows.slice(1) : m.rows;
+        return { name: m.name, x: rows.map((row) => row.index + 1), y: rows.map(get) };
+      }),
+      {
+        title,
+        xLabel: unit,
+        yLabel,
+        integerX: true,
+        ...(pair && r.count < 2 ? { emptyText: `no adjacent pair: one ${unit}` } : {}),
+      },
     );
   const out: string[] = [];
   const first = Object.keys(r.methods[0]?.summary.psnr ?? {})[0];
   if (r.mode === 'paired' && first) {
-    out.push(plot(`PSNR, ${first} window`, 'dB', (m) => m.rows.map((row) => row.psnr[first])));
-    out.push(plot(`SSIM, ${first} window`, 'SSIM', (m) => m.rows.map((row) => row.ssim[first])));
+    out.push(plot(`PSNR, ${first} window`, 'dB', (row) => row.psnr[first]));
+    out.push(plot(`SSIM, ${first} window`, 'SSIM', (row) => row.ssim[first]));
   }
-  out.push(plot('Noise SD in homogeneous ROIs', r.kind === 'ct' ? 'HU' : 'Y', (m) => m.rows.map((row) => row.noiseSd)));
+  out.push(plot('Noise SD in homogeneous ROIs', r.kind === 'ct' ? 'HU' : 'Y', (row) => row.noiseSd));
   out.push(
     plot(
       r.mode === 'paired'
         ? 'Flicker of each adjacent pair vs the reference'
         : 'Temporal difference energy of each pair',
       r.kind === 'ct' ? 'HU' : 'Y',
-      (m) => m.rows.map((row) => row.flickerPair),
+      (row) => row.flickerPair,
+      true,
     ),
   );
-  if (r.kind === 'rgb') out.push(plot('Warping error of each pair', 'Y', (m) => m.rows.map((row) => row.warpPair)));
-  return out.map((s) => `<figure>${s}</figure>`).join('\n');
+  if (r.kind === 'rgb') out.push(plot('Warping error of each pair', 'Y', (row) => row.warpPair, true));
+  const note =
+    r.count === 1
+      ? `<p class="note">One ${unit}: each method is one marker at ${unit} ${(r.methods[0]?.rows[0]?.index ?? 0) + 1}; pair figures need two ${unit}s.</p>\n`
+      : '';
+  return note + out.map((s) => `<figure>${s}</figure>`).join('\n');
 }
 
 function npsPlot(r: ValidationResult): string {
@@ -233,7 +249,7 @@ export function renderHtml(r: ValidationResult, o: ReportOptions): string {
       : 'No reference: noise, CNR, NPS and temporal figures of each output alone.';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head><body>
 <h1>${esc(title)}</h1>
-<p>${what} Input: ${esc(r.input.label)}. ${r.count} ${r.kind === 'ct' ? 'CT slices' : 'colour frames'} of ${r.width}×${r.height}, ${r.pixelSpacingKnown ? `pixel ${r.pixelSpacingMm.map((v) => v.toFixed(3)).join(' × ')} mm` : 'no pixel spacing in the headers (NPS per pixel)'}. Research / review aid, not for primary diagnosis.</p>
+<p>${what} Input: ${esc(r.input.label)}. ${r.count} ${r.kind === 'ct' ? 'CT slice' : 'colour frame'}${r.count === 1 ? '' : 's'} of ${r.width}×${r.height}, ${r.pixelSpacingKnown ? `pixel ${r.pixelSpacingMm.map((v) => v.toFixed(3)).join(' × ')} mm` : 'no pixel spacing in the headers (NPS per pixel)'}. Research / review aid, not for primary diagnosis.</p>
 <h2>Summary</h2>
 ${summaryTable(r)}
 <p class="note">Means over ${r.kind === 'ct' ? 'slices' : 'frames'}. Frames/s of the input row is the time to read${r.input.simulatedDose !== undefined ? ' and simulate' : ''} it; of the others, their run through the runtime (or reading a given series). Best restored value per ranked column in bold. ${r.kind === 'ct' ? 'PSNR/SSIM windows: metric [−160, 240] HU, chest C−600/W1500, abdomen C50/W400, neuro C40/W80, data range = window width; PSNR is the mean of the per-slice values (∞ when a slice equals its reference), pooled PSNR that of the mean squared error over all slices; PSNR and RMSE inside the field of view (reference &gt; −1500 HU), SSIM over the whole slice.' : 'Colour frames are compared on BT.601 luma Y (8-bit).'} SSIM per Wang et al. 2004 (11×11 Gaussian, σ 1.5). Noise SD: mean SD in four 16×16 homogeneous ROIs per ${r.kind === 'ct' ? 'slice' : 'frame'}, placed on the ${r.mode === 'paired' ? 'reference' : 'input'} and shared by all methods. CNR: |mean<sub>signal</sub> − mean<sub>background</sub>| / SD<sub>background</sub>, in the given ROIs or${r.kind === 'ct' ? ' automatically in the most uniform 8×8 square of fat (−150…−50 HU) against soft tissue (0…100 HU), absent where a slice has none' : ' only with given ROIs for colour frames'}. ${r.mode === 'paired' ? 'Flicker: RMS of the output’s frame-to-frame change minus the reference’s.' : 'Temporal difference energy: RMS frame-to-frame change.'}${r.kind === 'rgb' ? ' Warping error: RMS of frame k minus frame k+1 warped back with Farneback optical flow of the ' + (r.mode === 'paired' ? 'reference' : 'input') + ', occluded pixels excluded (Lai et al. 2018).' : ''}</p>
