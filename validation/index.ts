@@ -2,6 +2,7 @@ export { VAL_ERRORS, ValidationError, validationError } from './errors.js';
 export type { ValidationErrorCode } from './errors.js';
 export * from './lowdose/index.js';
 export * from './metrics/index.js';
+export * from './noise/index.js';
 export { readHeldOutCt, readHeldOutClip } from './heldout/readTrainingData.js';
 export type { HeldOutCt, HeldOutClip } from './heldout/readTrainingData.js';
 export { evaluateCt, evaluateClip } from './heldout/evaluateHeldOut.js';

@@ -7,7 +7,7 @@ export { createParallelBeamGeometry, DEFAULT_VIEW_COUNT, DETECTOR_PADDING_BINS }
 export type { GeometryOptions } from './createGeometry.js';
 export { forwardProject, projectAdjoint } from './projector.js';
 export { backproject } from './backproject.js';
-export { rampResponse, filterSinogram } from './rampFilter.js';
+export { rampResponse, filterSinogram, RAMP_WINDOWS } from './rampFilter.js';
 export type { RampWindow, RampFilterOptions, RampResponse } from './rampFilter.js';
 export { fbp } from './fbp.js';
 export { MU_WATER_PER_MM, huToMu, muDeltaToHu } from './attenuation.js';

@@ -3,8 +3,14 @@ import { validationError } from '../errors.js';
 import { createFftPlan, nextPowerOfTwo, type FftPlan } from './fft.js';
 import type { ParallelBeamGeometry } from './ParallelBeamGeometry.js';
 
-/** Apodization of the ramp: none (Ram-Lak), sinc (Shepp-Logan) or raised cosine (Hann). */
-export type RampWindow = 'ram-lak' | 'shepp-logan' | 'hann';
+/**
+ * Apodization of the ramp, sharpest first: none (Ram-Lak), sinc (Shepp-Logan), cosine, raised cosine (Hann). With the
+ * cutoff they span the noise textures of clinical kernels from edge-enhancing lung kernels to smooth soft-tissue ones.
+ */
+export type RampWindow = 'ram-lak' | 'shepp-logan' | 'cosine' | 'hann';
+
+/** Every {@link RampWindow}, sharpest first. */
+export const RAMP_WINDOWS: readonly RampWindow[] = Object.freeze(['ram-lak', 'shepp-logan', 'cosine', 'hann']);
 
 /** Ramp filter settings. */
 export interface RampFilterOptions {
@@ -29,7 +35,8 @@ const RESPONSE_CACHE = new Map<string, RampResponse>();
  * spatial Ram-Lak kernel h(0) = 1/(4Δt²), h(nΔt) = -1/(n²π²Δt²) for odd n, 0 for even n ≠ 0, over |n| < D, then
  * take its FFT on L = nextPow2(2D) points. Building it in space rather than sampling |ν| avoids the DC offset and
  * the wrap-around (interperiod) error of a sampled |ν|. The window, with f = k/L cycles per sample and
- * x = f/(cutoff/2), multiplies H for x <= 1 (H = 0 beyond): Shepp-Logan sin(πx/2)/(πx/2), Hann (1 + cos πx)/2.
+ * x = f/(cutoff/2), multiplies H for x <= 1 (H = 0 beyond): Shepp-Logan sin(πx/2)/(πx/2), cosine cos(πx/2),
+ * Hann (1 + cos πx)/2.
  * Filtering then is q = Δt · (h ⊛ p), so H here already includes the Δt factor.
  * @param detectorCount - D
  * @param detectorSpacingMm - Δt
@@ -43,10 +50,10 @@ export function rampResponse(
 ): RampResponse {
   const window = options.window ?? 'ram-lak';
   const cutoff = options.cutoff ?? 1;
-  if (window !== 'ram-lak' && window !== 'shepp-logan' && window !== 'hann') {
+  if (!RAMP_WINDOWS.includes(window)) {
     throw validationError(
       'VAL_ERR_BAD_OPTION',
-      `rampResponse: window: expected ram-lak|shepp-logan|hann, got ${String(window)}`,
+      `rampResponse: window: expected ${RAMP_WINDOWS.join('|')}, got ${String(window)}`,
       {
         option: 'window',
       },
@@ -80,6 +87,7 @@ export function rampResponse(
     let gain = 1;
     if (x > 1) gain = 0;
     else if (window === 'shepp-logan' && x > 0) gain = Math.sin((Math.PI * x) / 2) / ((Math.PI * x) / 2);
+    else if (window === 'cosine') gain = Math.cos((Math.PI * x) / 2);
     else if (window === 'hann') gain = 0.5 * (1 + Math.cos(Math.PI * x));
     response[k] = re[k] * dt * gain;
   }

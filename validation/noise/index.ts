@@ -1,0 +1,17 @@
+export type { NoiseKernel } from './NoiseKernel.js';
+export { describeKernel } from './NoiseKernel.js';
+export type { CtSliceSource } from './CtSliceSource.js';
+export { gaussianBlur } from './gaussianBlur.js';
+export { kernelNps, normalisedShape } from './kernelNps.js';
+export type { KernelNps } from './kernelNps.js';
+export { matchNoiseKernel, npsDistance } from './matchNoiseKernel.js';
+export type { KernelMatch, MatchKernelOptions } from './matchNoiseKernel.js';
+export { measureOwnNoise, poolNps } from './measureOwnNoise.js';
+export type { OwnNoise, OwnNoiseEstimator, OwnNoiseOptions } from './measureOwnNoise.js';
+export { kernelFromName } from './kernelFromName.js';
+export { fitSeriesNoise, modelFromKernelName } from './fitSeriesNoise.js';
+export type { FitNoiseOptions } from './fitSeriesNoise.js';
+export { lowDoseOptionsFor } from './SeriesNoiseModel.js';
+export type { SeriesNoiseModel } from './SeriesNoiseModel.js';
+export { checkSeriesNoise, CHECK_DOSES } from './checkSeriesNoise.js';
+export type { SeriesNoiseCheck, DoseLawRow } from './checkSeriesNoise.js';
