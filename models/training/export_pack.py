@@ -3,10 +3,13 @@
 
     /usr/bin/python3 models/training/export_pack.py --run .cache/runs/gsdiff-s --out models/packs/gsdiff-s
     /usr/bin/python3 models/training/export_pack.py --redcnn .cache/runs/redcnn --out .cache/packs/redcnn
+    /usr/bin/python3 models/training/export_pack.py --dncnn .cache/runs/dncnn --out .cache/packs/dncnn
 
 A GSDiff pack takes ``aux.pt`` (CLIP encoders, recognizer), ``vae.pt`` and ``joint.pt`` (U-Net, DPM, extractor,
 TRN) from the run folder; every graph is exported with the contract's names and dynamic axes, checked with
-onnx.checker, and run in torch at two sizes. A RED-CNN run becomes a ``DenoiserPipeline`` pack.
+onnx.checker, and run in torch at two sizes. A RED-CNN or DnCNN run becomes a ``DenoiserPipeline`` pack (DnCNN:
+BatchNorm, if trained with it, folded into the convs; the graph checked to hold only convs, ReLU and the residual), with
+the value mapping of the config it was trained with.
 Provenance (steps, minutes, seeds, data, torch version) goes into model_index.json's ``training`` object.
 """
 
@@ -18,15 +21,17 @@ import shutil
 import sys
 from pathlib import Path
 
+import onnx
 import torch
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from export_tiny_pack import as_tuple, check_graph, sha256, specs  # noqa: E402
+from export_tiny_pack import Spec, as_tuple, check_graph, sha256, specs  # noqa: E402
 from gsdiff import jsonfmt  # noqa: E402
 from gsdiff.build import COMPONENTS, construct  # noqa: E402
 from gsdiff.config import CONFIGS, TinyConfig  # noqa: E402
+from gsdiff.dncnn import fold_batch_norm, from_checkpoint  # noqa: E402
 from gsdiff.fuse_attention import fuse_attention_file  # noqa: E402
 from gsdiff.onnx_io import compact_tensor_names, export  # noqa: E402
 from gsdiff.redcnn import RedCnn  # noqa: E402
@@ -130,11 +135,10 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
     (out / 'model_index.json').write_text(jsonfmt.dumps(index))
 
 
-def export_redcnn(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
-    state = torch.load(run / 'redcnn.pt', map_location='cpu')
-    model = RedCnn()
-    model.load_state_dict(state['models']['denoiser'])
-    model.eval()
+def write_denoiser_pack(model: torch.nn.Module, out: Path, name: str, version: str, cfg: TinyConfig, tile: int,
+                        overlap: int, training: dict) -> Path:  # fmt: skip
+    """A ``DenoiserPipeline`` pack of one network (models/README.md): ``denoiser/model.onnx`` (fp32, opset 17,
+    ``frames`` -> ``restored``, B/H/W dynamic, checked with onnx.checker) and model_index.json."""
     fresh_out(out)
     path = out / 'denoiser' / 'model.onnx'
     axes = {0: 'batch', 2: 'height', 3: 'width'}
@@ -144,36 +148,93 @@ def export_redcnn(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
     index = {
         '_class_name': 'DenoiserPipeline',
         'format_version': 1,
-        'name': 'redcnn',
+        'name': name,
         'version': version,
         'components': {'denoiser': 'denoiser/model.onnx'},
         'files': files_map(out),
-        # RED-CNN has no padding: its outputs within ~20 px of a tile edge see fewer inputs, so tiles are large
-        # and overlap by 32 px (the feathered blend then takes the edges from the neighbour's interior).
-        'tile': {'height': 128, 'width': 128},
+        'tile': {'height': tile, 'width': tile},
         'mapping': {'ct': {'low_hu': cfg.ct_low_hu, 'high_hu': cfg.ct_high_hu}, 'rgb': {'scale': 127.5, 'offset': -1}},
-        'defaults': {'tile_overlap': 32},
-        'training': provenance(run, ['redcnn']),
+        'defaults': {'tile_overlap': overlap},
+        'training': training,
     }
     (out / 'model_index.json').write_text(jsonfmt.dumps(index))
+    return path
+
+
+def checkpoint_config(state: dict, path: Path, override: str | None) -> TinyConfig:
+    """The config a baseline was trained with (its value mapping is the pack's); ``--config`` must agree."""
+    name = override or state['config']
+    if name != state['config']:
+        raise SystemExit(f"export_pack: {path} was trained with config {state['config']!r}, not {name!r}")
+    return CONFIGS[name]
+
+
+def export_redcnn(run: Path, out: Path, config: str | None, version: str) -> None:
+    state = torch.load(run / 'redcnn.pt', map_location='cpu')
+    cfg = checkpoint_config(state, run / 'redcnn.pt', config)
+    model = RedCnn()
+    model.load_state_dict(state['models']['denoiser'])
+    model.eval()
+    # RED-CNN has no padding: its outputs within ~20 px of a tile edge see fewer inputs, so tiles are large
+    # and overlap by 32 px (the feathered blend then takes the edges from the neighbour's interior).
+    write_denoiser_pack(model, out, 'redcnn', version, cfg, 128, 32, provenance(run, ['redcnn']))
+
+
+# DnCNN tiling: the net is fully convolutional with zero padding and a 17 px receptive field, so only the 8 px next to
+# a tile edge see padding. Overlap 32 puts those pixels in the outer quarter of each overlap, where the feathered ramp
+# gives the neighbour's unaffected interior at least 3/4 of the weight; tile 192 costs 1.27x the pixels of a 512x512
+# slice (3 x 3 tiles; 128 would cost 1.56x) and of a 336x336 capsule frame (2 x 2).
+DNCNN_TILE, DNCNN_OVERLAP = 192, 32
+DNCNN_OPS = {'Conv', 'Relu', 'ReduceMean', 'Sub'}  # a plain graph: BatchNorm folded, nothing else
+
+
+def export_dncnn(run: Path, out: Path, config: str | None, version: str) -> None:
+    # 1. the trained module, BatchNorm folded into the convs (checked against the unfolded one)
+    state = torch.load(run / 'dncnn.pt', map_location='cpu')
+    cfg = checkpoint_config(state, run / 'dncnn.pt', config)
+    trained = from_checkpoint(state)
+    model = fold_batch_norm(trained)
+    x = torch.rand(2, 3, 40, 56, generator=torch.Generator().manual_seed(3)) * 2 - 1
+    if trained.channels == 1:
+        x = x[:, :1].expand(-1, 3, -1, -1)  # CT frames: three equal channels
+    with torch.no_grad():
+        want, got = trained(x), model(x)
+    if tuple(got.shape) != tuple(x.shape) or not torch.isfinite(got).all() or (got - want).abs().max() > 1e-4:
+        raise SystemExit(f'export_pack: DnCNN with BatchNorm folded differs from {run / "dncnn.pt"}')
+    # 2. the pack, provenance with the architecture and the running training figures
+    training = provenance(run, ['dncnn'])  # its settings hold the architecture
+    training['dncnn']['receptive_field_px'] = 2 * model.depth + 1
+    for key in ('ema_mse', 'ema_mse_in'):
+        if key in state['extra']:
+            training['dncnn'][f'train_{key}'] = round(float(state['extra'][key]), 8)
+    path = write_denoiser_pack(model, out, 'dncnn', version, cfg, DNCNN_TILE, DNCNN_OVERLAP, training)
+    # 3. the graph: contract names and dtypes, and nothing but convs, ReLU and the residual
+    axes = {0: 'batch', 2: 'height', 3: 'width'}
+    check_graph(Spec('denoiser', model, {'frames': (torch.float32, axes)}, {'restored': axes}, None), path)
+    ops = {n.op_type for n in onnx.load(str(path)).graph.node}
+    if not ops <= DNCNN_OPS:
+        raise SystemExit(f'export_pack: {path}: expected only {sorted(DNCNN_OPS)} nodes, got {sorted(ops)}')
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--run', type=Path, help='a gsdiff run folder (aux.pt, vae.pt, joint.pt)')
     p.add_argument('--redcnn', type=Path, help='a redcnn run folder (redcnn.pt)')
-    p.add_argument('--config', choices=sorted(CONFIGS), default=None, help="default: the joint checkpoint's")
+    p.add_argument('--dncnn', type=Path, help='a dncnn run folder (dncnn.pt)')
+    p.add_argument('--config', choices=sorted(CONFIGS), default=None, help="default: the checkpoint's")
     p.add_argument('--out', type=Path, required=True)
     p.add_argument('--version', default='0.1.0')
     args = p.parse_args()
     torch.set_num_threads(2)
-    if (args.run is None) == (args.redcnn is None):
-        raise SystemExit('export_pack: expected exactly one of --run or --redcnn')
+    if sum(a is not None for a in (args.run, args.redcnn, args.dncnn)) != 1:
+        raise SystemExit('export_pack: expected exactly one of --run, --redcnn or --dncnn')
     if args.run is not None:
         name = args.config or torch.load(args.run / 'joint.pt', map_location='cpu')['config']
         export_gsdiff(args.run, args.out, CONFIGS[name], args.version)
+    elif args.redcnn is not None:
+        export_redcnn(args.redcnn, args.out, args.config, args.version)
     else:
-        export_redcnn(args.redcnn, args.out, CONFIGS[args.config or 'gsdiff-s'], args.version)
+        export_dncnn(args.dncnn, args.out, args.config, args.version)
     total = sum(f.stat().st_size for f in args.out.rglob('*') if f.is_file())
     print(f'pack: {args.out} ({total} bytes)')
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Train the compact GSDiff pack (gsdiff-s), its per-frame ablation (gsdiff-s-1x1) and the RED-CNN baseline.
+"""Train the compact GSDiff pack (gsdiff-s), its per-frame ablation (gsdiff-s-1x1) and the RED-CNN and DnCNN baselines.
 
     /usr/bin/python3 models/training/train.py --stage STAGE --config gsdiff-s --data .cache/training \
         --train abdomen,chest,<clips> --out .cache/runs/gsdiff-s [--minutes M | --steps N] [--threads T] [--seed S]
@@ -20,6 +20,11 @@ Stages (each resumes from ``<out>/<stage>.pt`` when present; a budget in minutes
   * L_con (bounded, ours): triplet hinge max(0, m + ||Z_a - Z_p||^2 - ||Z_a - Z_n||^2) / dim with margin m = 1,
     Z_p from the window shifted by one frame, Z_n from a window of the other degradation type in the batch.
 - ``redcnn``: RED-CNN on single frames (MSE, as its paper), same data, split and crops.
+- ``dncnn``: DnCNN (gsdiff/dncnn.py, ``--depth`` x ``--width``, default 8 x 48, ``--batch-norm`` optional) on single
+  frames by residual learning (MSE between the predicted and the true noise, noisy - clean), Adam at 1e-3; CT only
+  and 48x48 crops unless ``--ct-fraction`` / ``--crop`` say otherwise (CT only: one grey channel inside the net; with
+  capsule frames: three). No held-out set is scored during training: its log rows carry the batch MSE and a running
+  (EMA 0.98) MSE and gain, 10 log10(MSE(noisy, clean) / MSE(restored, clean)) in dB, on the training crops.
 
 Seeds, configs, elapsed time and losses go to ``<out>/<stage>.log.jsonl`` and the checkpoint.
 """
@@ -44,16 +49,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gsdiff.build import construct, init_random  # noqa: E402
 from gsdiff.config import CONFIGS, TinyConfig  # noqa: E402
 from gsdiff.data import CT_PHRASES, LABEL_CLEAN, RGB_PHRASES, Batch, WindowSampler, load_folder  # noqa: E402
+from gsdiff.dncnn import DnCnn, init_weights  # noqa: E402
 from gsdiff.mapping import clip_normalise, splice  # noqa: E402
 from gsdiff.redcnn import RedCnn  # noqa: E402
 from gsdiff.scheduler import alphas_cumprod, scheduler_config  # noqa: E402
 from gsdiff.tokenizer import ClipTokenizer, write_tokenizer_files  # noqa: E402
 
-STAGES = ('aux', 'vae', 'joint', 'redcnn')
+STAGES = ('aux', 'vae', 'joint', 'redcnn', 'dncnn')
 LAMBDA_REC, LAMBDA_CON, CON_MARGIN = 0.2, 0.01, 1.0
 T_REC = 10
-BATCH = {'aux': 16, 'vae': 4, 'joint': 2, 'redcnn': 16}
-LR = {'aux': 1e-3, 'vae': 1e-3, 'joint': 4e-4, 'redcnn': 2e-4}
+BATCH = {'aux': 16, 'vae': 4, 'joint': 2, 'redcnn': 16, 'dncnn': 16}
+LR = {'aux': 1e-3, 'vae': 1e-3, 'joint': 4e-4, 'redcnn': 2e-4, 'dncnn': 1e-3}
+SINGLE_FRAME = ('redcnn', 'dncnn')  # baselines: windows of one frame
+CROP = {'dncnn': 48}  # --crop default per stage (32 otherwise)
+CT_FRACTION = {'dncnn': 1.0}  # --ct-fraction default per stage (0.75 otherwise)
+EMA = 0.98
 
 
 def tokenizer_for(cfg: TinyConfig, folder: Path) -> ClipTokenizer:
@@ -338,6 +348,38 @@ def stage_redcnn(run: Run, sampler: WindowSampler) -> None:
     run.loop(models, opt, step)
 
 
+def dncnn_arch(args: argparse.Namespace, sampler: WindowSampler) -> dict:
+    return {'depth': args.depth, 'width': args.width, 'channels': 1 if sampler.ct_fraction == 1.0 else 3,
+            'batch_norm': args.batch_norm}  # fmt: skip
+
+
+def stage_dncnn(run: Run, sampler: WindowSampler) -> None:
+    arch = dncnn_arch(run.args, sampler)  # main checked it against a checkpoint to resume
+    model = init_weights(DnCnn(**arch), np.random.RandomState(run.args.seed))
+    models = {'denoiser': model}
+    opt = torch.optim.Adam(model.parameters(), lr=LR['dncnn'])
+    run.extra['arch'] = arch
+
+    def step(rng: np.random.RandomState) -> dict:
+        b = sampler.sample(BATCH['dncnn'])
+        x, y = b.degraded.flatten(0, 1), b.clean.flatten(0, 1)
+        noise = model.noise(x)  # [B, 1 or 3, h, w]
+        target = x - y
+        if arch['channels'] == 1:
+            target = target.mean(dim=1, keepdim=True)  # CT: the 3 channels are equal
+        loss = F.mse_loss(noise, target)
+        with torch.no_grad():
+            mse_in = float(target.pow(2).mean())
+            mse_out = float((noise - target).pow(2).mean())
+        for key, v in (('ema_mse_in', mse_in), ('ema_mse', mse_out)):
+            run.extra[key] = EMA * run.extra.get(key, v) + (1 - EMA) * v
+        gain = 10 * math.log10(max(run.extra['ema_mse_in'], 1e-12) / max(run.extra['ema_mse'], 1e-12))
+        avg = torch.tensor(run.extra['ema_mse'])
+        return {'total': loss, 'mse': loss, 'mse_avg': avg, 'gain_db_avg': torch.tensor(gain)}
+
+    run.loop(models, opt, step)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--stage', choices=STAGES, required=True)
@@ -350,30 +392,46 @@ def main() -> None:
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--seed', type=int, default=20261126)
     p.add_argument('--save-every', type=float, default=120.0, help='seconds between checkpoints')
-    p.add_argument('--ct-fraction', type=float, default=0.75)
-    p.add_argument('--crop', type=int, default=32, help='training crop per frame (pixels); 48 for redcnn')
+    p.add_argument('--ct-fraction', type=float, default=None, help='share of CT windows; default 0.75, dncnn 1.0')
+    p.add_argument('--crop', type=int, default=None,
+                   help='training crop per frame (pixels); default 32 (48 for redcnn, by hand), dncnn 48')
+    p.add_argument('--depth', type=int, default=8, help='dncnn: conv layers (receptive field 2 depth + 1 px)')
+    p.add_argument('--width', type=int, default=48, help='dncnn: channels of the hidden convs')
+    p.add_argument('--batch-norm', action='store_true',
+                   help='dncnn: BatchNorm after the middle convs (folded into them at export)')
     args = p.parse_args()
     if args.minutes is None and args.steps is None:
         raise SystemExit('train: expected --minutes or --steps')
+    args.crop = args.crop if args.crop is not None else CROP.get(args.stage, 32)
+    args.ct_fraction = args.ct_fraction if args.ct_fraction is not None else CT_FRACTION.get(args.stage, 0.75)
     torch.set_num_threads(args.threads)
     cfg = CONFIGS[args.config]
     cts, clips = load_folder(args.data, [n for n in args.train.split(',') if n])
-    # RED-CNN sees single frames; its windows are 1 frame
+    # the baselines see single frames; their windows are 1 frame
     from dataclasses import replace
 
-    scfg = replace(cfg, grid_rows=1, grid_cols=1) if args.stage == 'redcnn' else cfg
+    scfg = replace(cfg, grid_rows=1, grid_cols=1) if args.stage in SINGLE_FRAME else cfg
     sampler = WindowSampler(
         cts, clips, scfg, np.random.RandomState(args.seed), ct_fraction=args.ct_fraction, crop=args.crop
     )
+    if sampler.skipped:
+        print(f'train: left out, fewer than {scfg.frames + 1} slices: {", ".join(sampler.skipped)}', flush=True)
     run = Run(args, cfg)
     run.sampler = sampler
+    if args.stage == 'dncnn' and run.ckpt.exists():  # before anything is written: a refused run changes nothing
+        had, want = torch.load(run.ckpt, map_location='cpu')['extra'].get('arch'), dncnn_arch(args, sampler)
+        if had != want:
+            raise SystemExit(f'train: {run.ckpt} holds a DnCNN {had}, expected {want} (same flags, or another --out)')
     (args.out / f'{args.stage}.config.json').write_text(json.dumps({
         'stage': args.stage, 'config': cfg.name, 'train': args.train, 'seed': args.seed, 'threads': args.threads,
         'batch': BATCH[args.stage], 'lr': LR[args.stage], 'torch': torch.__version__,
         'phrases': {'ct': CT_PHRASES, 'rgb': RGB_PHRASES}, 'lambda': [1.0, LAMBDA_REC, LAMBDA_CON],
         'con_margin': CON_MARGIN, 't_rec': T_REC,
+        **({'crop': args.crop, 'ct_fraction': args.ct_fraction, 'arch': dncnn_arch(args, sampler), 'optimizer': 'adam'}
+           if args.stage == 'dncnn' else {}),
     }, indent=1) + '\n')  # fmt: skip
-    {'aux': stage_aux, 'vae': stage_vae, 'joint': stage_joint, 'redcnn': stage_redcnn}[args.stage](run, sampler)
+    stages = {'aux': stage_aux, 'vae': stage_vae, 'joint': stage_joint, 'redcnn': stage_redcnn, 'dncnn': stage_dncnn}
+    stages[args.stage](run, sampler)
 
 
 if __name__ == '__main__':

@@ -1,18 +1,30 @@
-"""Training windows from the folders that `gsdiff training-data` exports (format 1), never from the repository.
+"""Training windows from the folders that `gsdiff training-data` exports (formats 1 and 2), never from the repository.
 
-CT: ``ct/<name>/meta.json`` + ``clean.i16`` [N,H,W] HU + one ``doseNNNN.i16`` per simulated dose fraction (the
-projection-domain simulation of validation/lowdose, run by the TypeScript exporter: one implementation). A window is
-k consecutive slices (in position order), one dose level, one random in-plane crop shared by the k slices.
+CT, format 2: ``ct/<name>/meta.json`` lists *realisations*, each a pair of int16 HU volumes [N_r, H, W]: ``clean``
+(the full-dose reference of that realisation) and ``noisy`` (its simulated lower-dose acquisition, by the
+projection-domain simulation of validation/lowdose run in the TypeScript exporter: one implementation), with the
+parameters that made it (doseFraction, thicknessSlices, sliceThicknessMm, kernel, electronicNoiseVariance,
+incidentPhotons, seed; ``realisation_params``). Several realisations may share one clean file.
 
-Capsule: ``capsule/<clip>/meta.json`` + ``frames.u8`` [N,H,W,3] + the runs of FRAMES.tsv. A window is k consecutive
-frames inside one run (never across a run boundary); the degradation is synthesised here (``degrade.py``).
+CT, format 1 (still read): ``meta.json`` + ``clean.i16`` [N,H,W] HU + one ``doseNNNN.i16`` per simulated dose
+fraction; it loads as one realisation per dose (id ``doseNNNN``), all sharing ``clean.i16``.
+
+A CT window is k consecutive slices (in position order) of ONE realisation, one random in-plane crop shared by the
+k slices and by clean and noisy. Series are drawn uniformly, then a realisation uniformly within the series; a
+realisation too short for a window (k + 1 slices are read) is left out (``WindowSampler.skipped``).
+
+Capsule (format 1; a format-2 export writes the same layout): ``capsule/<clip>/meta.json`` + ``frames.u8``
+[N,H,W,3] + the runs of FRAMES.tsv. A window is k consecutive frames inside one run (never across a run boundary);
+the degradation is synthesised here (``degrade.py``).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -20,7 +32,7 @@ import torch
 from .config import TinyConfig
 from .degrade import degrade_capsule
 
-FORMAT = 1
+FORMATS = {'ct': (1, 2), 'rgb': (1, 2)}
 CT_PHRASES = ('low-dose CT noise', 'CT noise', 'CT noise from a sharp kernel', 'noise', 'low-dose CT noise and noise')
 RGB_PHRASES = ('motion blur', 'blur and noise', 'motion blur and blur and noise')
 LABEL_CT_NOISE, LABEL_MOTION_BLUR, LABEL_CLEAN = 0, 1, 2
@@ -37,17 +49,50 @@ def _meta(folder: Path, kind: str) -> dict:
         meta = json.loads(path.read_text())
     except FileNotFoundError as e:
         raise DataError(f'{path}: expected the meta.json of `gsdiff training-data`') from e
-    if meta.get('format') != FORMAT or meta.get('kind') != kind:
-        raise DataError(f"{path}: expected format {FORMAT} kind {kind!r}, got {meta.get('format')} {meta.get('kind')!r}")
+    except json.JSONDecodeError as e:
+        raise DataError(f'{path}: expected JSON, got {e}') from e
+    formats = FORMATS[kind]
+    if not isinstance(meta, dict) or meta.get('format') not in formats or meta.get('kind') != kind:
+        got = f"{meta.get('format')} {meta.get('kind')!r}" if isinstance(meta, dict) else type(meta).__name__
+        want = ' or '.join(str(f) for f in formats)
+        raise DataError(f'{path}: expected format {want} kind {kind!r}, got {got}')
     return meta
+
+
+def _field(meta: dict, key: str, path: Path, what: str, ok: Callable[[Any], object], where: str = '') -> Any:
+    """``meta[key]`` when ``ok(value)``, else a DataError naming the file, the field and what was expected."""
+    value = meta.get(key)
+    try:
+        good = value is not None and bool(ok(value))
+    except (TypeError, ValueError):
+        good = False
+    if not good:
+        raise DataError(f'{path}: {where}{key}: expected {what}, got {json.dumps(value)}')
+    return value
+
+
+def _is_int(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+@dataclass(frozen=True, eq=False)  # eq: identity (its fields hold arrays)
+class CtRealisation:
+    id: str
+    clean: np.ndarray  # [N_r, H, W] int16 HU (memory-mapped; one map per file, shared by realisations)
+    noisy: np.ndarray  # [N_r, H, W] int16 HU (memory-mapped)
+    params: dict  # meta.json's realisation entry without "files" (read it through realisation_params)
 
 
 @dataclass
 class CtSeries:
     name: str
-    clean: np.ndarray  # [N, H, W] int16 HU (memory-mapped)
-    noisy: dict[float, np.ndarray]
+    realisations: list[CtRealisation]  # format 1: one per dose, in increasing dose order
     pixel_spacing_mm: float
+    format: int
 
 
 @dataclass
@@ -57,19 +102,109 @@ class Clip:
     runs: list[tuple[int, int]]  # (first frame, length)
 
 
+def realisation_params(series: CtSeries, realisation: str | int) -> dict:
+    """The parameters of one realisation (by id or index), a copy: format 2 gives its meta.json entry without
+    ``files`` (id, slices, doseFraction, thicknessSlices, sliceThicknessMm, kernel, electronicNoiseVariance,
+    incidentPhotons, seed, whatever else the exporter wrote); format 1 gives id, slices, doseFraction,
+    thicknessSlices 1 (the series' own slices), the series seed and its simulation note."""
+    ids = [r.id for r in series.realisations]
+    if isinstance(realisation, int) and not isinstance(realisation, bool) and 0 <= realisation < len(ids):
+        return copy.deepcopy(series.realisations[realisation].params)
+    if isinstance(realisation, str) and realisation in ids:
+        return copy.deepcopy(series.realisations[ids.index(realisation)].params)
+    raise DataError(
+        f'{series.name}: expected a realisation id in {ids} or an index below {len(ids)}, got {realisation!r}'
+    )
+
+
+class _Volumes:
+    """Memory maps of one folder's int16 volumes, one per file: a file shared by realisations is mapped once and
+    must have the same slice count wherever it is named."""
+
+    def __init__(self, folder: Path, h: int, w: int) -> None:
+        self.folder, self.h, self.w = folder, h, w
+        self.maps: dict[str, tuple[np.ndarray, str]] = {}
+
+    def get(self, name: object, n: int, user: str) -> np.ndarray:
+        meta_path = self.folder / 'meta.json'
+        if not isinstance(name, str) or not name or Path(name).name != name or name in ('.', '..'):
+            raise DataError(f'{meta_path}: {user}: expected a file name inside {self.folder}, got {json.dumps(name)}')
+        if name in self.maps:
+            arr, first = self.maps[name]
+            if arr.shape[0] != n:
+                raise DataError(
+                    f'{self.folder / name}: expected one slice count per file, got {arr.shape[0]} for {first} and '
+                    f'{n} for {user}'
+                )
+            return arr
+        path = self.folder / name
+        h, w = self.h, self.w
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError as e:
+            raise DataError(f'{path}: expected the int16 volume that {meta_path} names for {user}') from e
+        if size != n * h * w * 2:
+            raise DataError(f'{path}: expected {n * h * w * 2} bytes ({n}x{h}x{w} int16) for {user}, got {size}')
+        arr = np.memmap(path, dtype='<i2', mode='r', shape=(n, h, w))
+        self.maps[name] = (arr, user)
+        return arr
+
+
+def _ct_format1(folder: Path, meta: dict) -> list[CtRealisation]:
+    path = folder / 'meta.json'
+    n = _field(meta, 'slices', path, 'an integer >= 1', lambda v: _is_int(v) and v >= 1)
+    doses = _field(meta, 'doses', path, 'a non-empty list of dose fractions in (0, 1]',
+                   lambda v: len(v) > 0 and all(_is_number(f) and 0 < f <= 1 for f in v))  # fmt: skip
+    files = _field(meta, 'files', path, 'an object of file names', lambda v: isinstance(v, dict))
+    vols = _Volumes(folder, meta['height'], meta['width'])
+    clean_name = _field(files, 'clean', path, 'a file name', lambda v: isinstance(v, str), 'files.')
+    out = []
+    for f in sorted(float(d) for d in doses):
+        key = f'dose{round(f * 1000):04d}'
+        noisy_name = _field(files, key, path, f'the file of dose {f}', lambda v: isinstance(v, str), 'files.')
+        params = {'id': key, 'slices': n, 'doseFraction': f, 'thicknessSlices': 1, 'seed': meta.get('seed'),
+                  'simulation': meta.get('simulation')}  # fmt: skip
+        clean = vols.get(clean_name, n, f'{key} (clean)')
+        out.append(CtRealisation(key, clean, vols.get(noisy_name, n, f'{key} (noisy)'), params))
+    return out
+
+
+def _ct_format2(folder: Path, meta: dict) -> list[CtRealisation]:
+    path = folder / 'meta.json'
+    entries = _field(meta, 'realisations', path, 'a non-empty list of realisations',
+                     lambda v: isinstance(v, list) and len(v) > 0)  # fmt: skip
+    vols = _Volumes(folder, meta['height'], meta['width'])
+    out: list[CtRealisation] = []
+    for i, r in enumerate(entries):
+        where = f'realisations[{i}].'
+        if not isinstance(r, dict):
+            raise DataError(f'{path}: realisations[{i}]: expected an object, got {json.dumps(r)}')
+        rid = _field(r, 'id', path, 'a non-empty string', lambda v: isinstance(v, str) and v, where)
+        if any(o.id == rid for o in out):
+            raise DataError(f'{path}: {where}id: expected ids unique in the series, got {json.dumps(rid)} twice')
+        n = _field(r, 'slices', path, 'an integer >= 1', lambda v: _is_int(v) and v >= 1, where)
+        _field(r, 'doseFraction', path, 'a number in (0, 1]', lambda v: _is_number(v) and 0 < v <= 1, where)
+        files = _field(r, 'files', path, 'an object {"clean": file, "noisy": file}', lambda v: isinstance(v, dict),
+                       where)  # fmt: skip
+        user = f'realisation {rid}'
+        clean = vols.get(files.get('clean'), n, f'{user} (clean)')
+        noisy = vols.get(files.get('noisy'), n, f'{user} (noisy)')
+        params = {k: v for k, v in r.items() if k != 'files'}
+        out.append(CtRealisation(rid, clean, noisy, params))
+    return out
+
+
 def load_ct(folder: Path) -> CtSeries:
     meta = _meta(folder, 'ct')
-    n, h, w = meta['slices'], meta['height'], meta['width']
-
-    def mm(name: str) -> np.ndarray:
-        path = folder / name
-        if path.stat().st_size != n * h * w * 2:
-            raise DataError(f'{path}: expected {n * h * w * 2} bytes ({n}x{h}x{w} int16), got {path.stat().st_size}')
-        return np.memmap(path, dtype='<i2', mode='r', shape=(n, h, w))
-
-    files = meta['files']
-    noisy = {float(f): mm(files[f'dose{round(f * 1000):04d}']) for f in meta['doses']}
-    return CtSeries(meta['name'], mm(files['clean']), noisy, float(meta['pixelSpacingMm']))
+    path = folder / 'meta.json'
+    for key in ('width', 'height'):
+        _field(meta, key, path, 'an integer >= 1', lambda v: _is_int(v) and v >= 1)
+    spacing = _field(meta, 'pixelSpacingMm', path, 'a number > 0', lambda v: _is_number(v) and v > 0)
+    _field(meta, 'dtype', path, '"int16-le"', lambda v: v == 'int16-le')
+    _field(meta, 'units', path, '"HU"', lambda v: v == 'HU')
+    reals = _ct_format1(folder, meta) if meta['format'] == 1 else _ct_format2(folder, meta)
+    name = _field(meta, 'name', path, 'a non-empty string', lambda v: isinstance(v, str) and v)
+    return CtSeries(name, reals, float(spacing), meta['format'])
 
 
 def load_clip(folder: Path) -> Clip:
@@ -96,6 +231,8 @@ class Batch:
     label: torch.Tensor  # [B] recognizer label of the degraded window
     kind: torch.Tensor  # [B] 0 = CT, 1 = capsule (degradation type for L_con)
     phrases: list[str]
+    # per window: (series or clip name, realisation id or f'run@{first frame}', first slice/frame before reversal)
+    sources: list[tuple[str, str, int]]
 
 
 class WindowSampler:
@@ -118,33 +255,53 @@ class WindowSampler:
         self.ct_fraction = ct_fraction if clips else 1.0
         if not cts:
             self.ct_fraction = 0.0
+        # Windows read k + 1 slices (the L_con neighbour): a shorter realisation (a thick-slab one of a short export)
+        # cannot give one and is left out, named in ``skipped``; a series left with none is an error.
+        self.pools: list[list[CtRealisation]] = []
+        self.skipped: list[str] = []
         for s in cts:
-            if s.clean.shape[0] < self.k + 1:
-                raise DataError(f'{s.name}: expected at least {self.k + 1} slices for {self.k}-frame windows')
+            h, w = s.realisations[0].clean.shape[1:]
+            if min(h, w) < self.crop:
+                raise DataError(f'{s.name}: expected slices of at least {self.crop}x{self.crop}, got {h}x{w}')
+            pool = [r for r in s.realisations if r.clean.shape[0] >= self.k + 1]
+            self.skipped += [f'{s.name}/{r.id} ({len(r.clean)} slices)' for r in s.realisations if r not in pool]
+            if not pool:
+                counts = [r.clean.shape[0] for r in s.realisations]
+                raise DataError(
+                    f'{s.name}: expected a realisation of at least {self.k + 1} slices for {self.k}-frame windows, '
+                    f'got {counts}'
+                )
+            self.pools.append(pool)
+        for clip in clips:
+            _, h, w, _ = clip.frames.shape
+            if min(h, w) < self.crop:
+                raise DataError(f'{clip.name}: expected frames of at least {self.crop}x{self.crop}, got {h}x{w}')
         self.runs = [(c, first, n) for c in clips for first, n in c.runs if n >= self.k + 1]
         if clips and not self.runs:
             raise DataError(f'capsule clips: expected a run of at least {self.k + 1} frames')
 
-    def _ct(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
-        s = self.cts[self.rng.randint(len(self.cts))]
-        doses = sorted(s.noisy)
-        dose = doses[self.rng.randint(len(doses))]
-        n, h, w = s.clean.shape
+    def _ct(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, tuple[str, str, int]]:
+        # a series uniformly, then one of its usable realisations uniformly (format 1: one per dose, in dose order,
+        # so a format-1 run draws the same stream as before format 2)
+        i = self.rng.randint(len(self.cts))
+        s, pool = self.cts[i], self.pools[i]
+        r = pool[self.rng.randint(len(pool))]
+        n, h, w = r.clean.shape
         c = self.crop
         for _ in range(8):
             start = self.rng.randint(n - self.k)
             y, x = self.rng.randint(h - c + 1), self.rng.randint(w - c + 1)
-            clean = np.asarray(s.clean[start : start + self.k + 1, y : y + c, x : x + c], dtype=np.float32)
+            clean = np.asarray(r.clean[start : start + self.k + 1, y : y + c, x : x + c], dtype=np.float32)
             if clean.mean() > AIR_HU:
                 break
-        noisy = np.asarray(s.noisy[dose][start : start + self.k + 1, y : y + c, x : x + c], dtype=np.float32)
+        noisy = np.asarray(r.noisy[start : start + self.k + 1, y : y + c, x : x + c], dtype=np.float32)
         phrase = CT_PHRASES[self.rng.randint(len(CT_PHRASES))]
-        return clean, noisy, self._flips(), phrase
+        return clean, noisy, self._flips(), phrase, (s.name, r.id, start)
 
     def _flips(self) -> np.ndarray:
         return self.rng.randint(2, size=3)  # flip y, flip x, reverse frame order
 
-    def _rgb(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    def _rgb(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, tuple[str, str, int]]:
         clip, first, length = self.runs[self.rng.randint(len(self.runs))]
         start = first + self.rng.randint(length - self.k)
         _, h, w, _ = clip.frames.shape
@@ -154,13 +311,13 @@ class WindowSampler:
         sharp = sharp.transpose(0, 3, 1, 2) / 127.5 - 1.0  # [k+1, 3, c, c]
         blurred = degrade_capsule(sharp, self.rng)
         phrase = RGB_PHRASES[self.rng.randint(len(RGB_PHRASES))]
-        return sharp, blurred, self._flips(), phrase
+        return sharp, blurred, self._flips(), phrase, (clip.name, f'run@{first}', start)
 
     def sample(self, batch: int) -> Batch:
-        cleans, degs, neighs, labels, kinds, phrases = [], [], [], [], [], []
+        cleans, degs, neighs, labels, kinds, phrases, sources = [], [], [], [], [], [], []
         for _ in range(batch):
             is_ct = self.rng.rand() < self.ct_fraction
-            clean, deg, flips, phrase = self._ct() if is_ct else self._rgb()
+            clean, deg, flips, phrase, source = self._ct() if is_ct else self._rgb()
             if is_ct:
                 clean_t = ct_to_model(torch.from_numpy(clean), self.cfg)
                 deg_t = ct_to_model(torch.from_numpy(deg), self.cfg)
@@ -177,6 +334,7 @@ class WindowSampler:
             labels.append(LABEL_CT_NOISE if is_ct else LABEL_MOTION_BLUR)
             kinds.append(0 if is_ct else 1)
             phrases.append(phrase)
+            sources.append(source)
         return Batch(
             torch.stack(cleans),
             torch.stack(degs),
@@ -184,6 +342,7 @@ class WindowSampler:
             torch.tensor(labels),
             torch.tensor(kinds),
             phrases,
+            sources,
         )
 
 
