@@ -8,6 +8,7 @@ import { infoCommand } from './commands/info.js';
 import { restoreCommand } from './commands/restore.js';
 import { serveCommand } from './commands/serve.js';
 import { addWorkerCommand } from './commands/worker.js';
+import { noiseCheckCommand } from './commands/noiseCheck.js';
 import { trainingDataCommand } from './commands/trainingData.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { roiOption, validateCommand, windowOption } from './commands/validate.js';
@@ -86,19 +87,56 @@ async function main(argv: string[]): Promise<number> {
     .argument('<paths...>', 'the files/folder of one CT series, or .mp4 clips (FRAMES.tsv beside them)')
     .requiredOption('--out <dir>', 'output folder (ct/<name>/ or capsule/<clip>/ are written under it)')
     .option('--name <name>', "folder name (default: the first path's base name)")
-    .option('--doses <list>', 'dose fractions, comma separated (default 0.1,0.25,0.5)', doseList, [0.1, 0.25, 0.5])
+    .option(
+      '--doses <list>',
+      'CT: fixed dose fractions with the series own kernel, comma separated (an evaluation export; default: randomised)',
+      doseList,
+    )
+    .option(
+      '--realisations <n>',
+      'CT: randomised acquisitions (dose 5-100 %, kernel, electronic noise, thickness) when no --doses (default 3)',
+      positiveInt,
+      3,
+    )
     .option('--seed <n>', 'noise seed (default 1)', positiveInt, 1)
     .option('--slices <a-b>', 'CT: 1-based inclusive slice range in position order (default: all)', sliceRange)
     .action(
       async (
         paths: string[],
-        opts: { out: string; name?: string; doses: number[]; seed: number; slices?: [number, number] },
+        opts: {
+          out: string;
+          name?: string;
+          doses?: number[];
+          realisations: number;
+          seed: number;
+          slices?: [number, number];
+        },
       ) => {
         const config = loadConfig({});
         const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
         status = await trainingDataCommand(paths, { ...opts, logger }, process.stdout);
       },
     );
+  program
+    .command('noise-check')
+    .description(
+      "noise realism: each CT series' own noise vs the noise the low-dose simulation inserts (NPS, SD, dose law)",
+    )
+    .argument('[paths...]', 'CT series folders (one series per argument)')
+    .option('--lcd <dir>', 'also check against the FDA LCD-CT dose-level set (ct-lcd-simulated-dose-levels)')
+    .option('--out <dir>', 'write report.html (NPS plots) and result.json there')
+    .option('--json', 'machine-readable output')
+    .option('--seed <n>', 'noise seed (default 20261207)', positiveInt, 20261207)
+    .action(async (paths: string[], opts: { lcd?: string; out?: string; json?: boolean; seed: number }) => {
+      if (paths.length === 0 && !opts.lcd) {
+        process.stderr.write('gsdiff noise-check: expected CT series paths or --lcd <dir>\n');
+        status = EXIT.USAGE;
+        return;
+      }
+      const config = loadConfig({});
+      const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+      status = await noiseCheckCommand(paths, { ...opts, logger }, process.stdout);
+    });
   program
     .command('evaluate')
     .description(

@@ -26,7 +26,11 @@ export interface HeldOutClip {
   degraded(i: number): Uint8Array;
 }
 
-async function readMeta(folder: string, kind: string): Promise<Record<string, unknown>> {
+async function readMeta(
+  folder: string,
+  kind: string,
+  formats: readonly number[] = [1],
+): Promise<Record<string, unknown>> {
   const file = join(folder, 'meta.json');
   let meta: Record<string, unknown>;
   try {
@@ -40,10 +44,10 @@ async function readMeta(folder: string, kind: string): Promise<Record<string, un
       },
     );
   }
-  if (meta.format !== 1 || meta.kind !== kind)
+  if (!formats.includes(meta.format as number) || meta.kind !== kind)
     throw validationError(
       'VAL_ERR_BAD_DATA',
-      `${file}: expected format 1 kind "${kind}", got ${String(meta.format)} "${String(meta.kind)}"`,
+      `${file}: expected format ${formats.join(' or ')} kind "${kind}", got ${String(meta.format)} "${String(meta.kind)}"`,
       { file, field: 'kind' },
     );
   return meta;
@@ -61,22 +65,47 @@ function int16Slices(buf: Buffer, n: number, size: number): (i: number) => Float
   return (i) => Float32Array.from(view.subarray(i * size, (i + 1) * size));
 }
 
-/** Reads `<root>/ct/<name>` (format 1: meta.json, clean.i16, doseNNNN.i16, little-endian int16 HU). */
+/**
+ * Reads `<root>/ct/<name>` (little-endian int16 HU): format 2 (meta.json realisations; the fixed-dose ones of an
+ * evaluation export, one slice thickness) or format 1 (clean.i16 + doseNNNN.i16).
+ */
 export async function readHeldOutCt(root: string, name: string): Promise<HeldOutCt> {
   const folder = join(root, 'ct', name);
-  const meta = await readMeta(folder, 'ct');
+  const meta = await readMeta(folder, 'ct', [1, 2]);
   const n = meta.slices as number;
   const w = meta.width as number;
   const h = meta.height as number;
-  const files = meta.files as Record<string, string>;
-  const doses = meta.doses as number[];
   const size = w * h;
-  const clean = int16Slices(await readExact(join(folder, files.clean), n * size * 2), n, size);
   const noisy = new Map<number, (i: number) => Float32Array>();
-  for (const f of doses) {
-    const key = `dose${String(Math.round(f * 1000)).padStart(4, '0')}`;
-    noisy.set(f, int16Slices(await readExact(join(folder, files[key]), n * size * 2), n, size));
+  let cleanFile: string;
+  if (meta.format === 2) {
+    const realisations = (
+      meta.realisations as {
+        doseFraction: number;
+        thicknessSlices: number;
+        slices: number;
+        files: { clean: string; noisy: string };
+      }[]
+    ).filter((r) => r.thicknessSlices === 1 && r.slices === n);
+    if (realisations.length === 0)
+      throw validationError('VAL_ERR_BAD_DATA', `${folder}/meta.json: expected a realisation at the stored thickness`, {
+        file: `${folder}/meta.json`,
+        field: 'realisations',
+      });
+    cleanFile = realisations[0].files.clean;
+    for (const r of realisations) {
+      noisy.set(r.doseFraction, int16Slices(await readExact(join(folder, r.files.noisy), n * size * 2), n, size));
+    }
+  } else {
+    const files = meta.files as Record<string, string>;
+    cleanFile = files.clean;
+    for (const f of meta.doses as number[]) {
+      const key = `dose${String(Math.round(f * 1000)).padStart(4, '0')}`;
+      noisy.set(f, int16Slices(await readExact(join(folder, files[key]), n * size * 2), n, size));
+    }
   }
+  const doses = [...noisy.keys()];
+  const clean = int16Slices(await readExact(join(folder, cleanFile), n * size * 2), n, size);
   return {
     name,
     width: w,
