@@ -55,7 +55,8 @@ const ENDOSCOPY_FRAME_TIME_MS = 125;
  * staged and published whole.
  */
 export async function writeDemoStudy(store: LocalStore, o: DemoOptions): Promise<DemoResult> {
-  const key = `gsdiff-demo:v1:seed=${o.seed}:size=${o.size}:slices=${o.sliceCount}:dose=${o.lowDoseFraction}:frames=${o.endoscopyFrameCount}`;
+  // v2: noise reconstructed with DEMO_NOISE_KERNEL (new pixels, so new UIDs)
+  const key = `gsdiff-demo:v2:seed=${o.seed}:size=${o.size}:slices=${o.sliceCount}:dose=${o.lowDoseFraction}:frames=${o.endoscopyFrameCount}`;
   const uid = (...parts: string[]): string => deterministicUid(key, ...parts);
   const ctStudy = uid('ct-study');
   const esStudy = uid('es-study');

@@ -14,15 +14,19 @@ const CHECK_SLICES = 4;
 /** One dose of the square-root-law check. */
 export interface DoseLawRow {
   readonly doseFraction: number;
-  /** SD of the inserted noise alone, HU. */
+  /** SD of the inserted noise alone, HU (default electronic noise). */
   readonly insertedSdHu: number;
   /** √(σ_own² + σ_inserted²): the SD of the simulated scan, own and inserted noise being independent. */
   readonly totalSdHu: number;
   /** totalSd / ownSd, against the law's 1/√f. */
   readonly ratio: number;
   readonly law: number;
-  /** ratio / law − 1. */
+  /** ratio / law − 1: quantum and electronic noise together (electronic noise adds to the law at low dose). */
   readonly error: number;
+  /** The same ratio with quantum noise alone (electronic noise 0): the law the level calibration follows. */
+  readonly quantumRatio: number;
+  /** quantumRatio / law − 1. */
+  readonly quantumError: number;
 }
 
 /** What `gsdiff noise-check` reports for one series. */
@@ -40,9 +44,10 @@ export interface SeriesNoiseCheck {
 
 /**
  * The noise-realism check of one series (issue "Step 11"): fit its noise model, insert noise at 50, 25 and 10 % dose
- * on sampled slices with the project's simulation (default electronic noise), and compare the inserted noise with the
- * series' own: NPS mean and peak frequency at 25 % in the same ROIs, and the SD of the simulated scan against the
- * square-root law.
+ * on sampled slices with the project's simulation, and compare the inserted noise with the series' own: NPS mean and
+ * peak frequency at 25 % in the same ROIs (default electronic noise), and the SD of the simulated scan against the
+ * square-root law, with quantum noise alone (the law) and with the default electronic noise (which adds to it at low
+ * dose and high attenuation, as on a real scanner).
  */
 export async function checkSeriesNoise(
   src: CtSliceSource,
@@ -51,30 +56,46 @@ export async function checkSeriesNoise(
   const seed = opts.seed ?? 20261207;
   const { model, own } = await fitSeriesNoise(src, { ...opts, seed });
   const samples = own.samples.slice(0, CHECK_SLICES);
-  const byDose = new Map<number, NpsResult[]>();
+  const byDose = new Map<string, NpsResult[]>();
   for (const { slice, rois } of samples) {
     const hu = await src.frame(slice);
     for (const f of CHECK_DOSES) {
-      const low = simulateLowDose(
-        hu,
-        src.width,
-        lowDoseOptionsFor(model, src.pixelSizeMm, f, deriveSeed(seed, slice * 1000 + Math.round(f * 1000))),
-      );
-      for (let i = 0; i < low.length; i++) low[i] -= hu[i];
-      const list = byDose.get(f) ?? [];
-      list.push(nps2d([low], src.width, src.height, rois, src.pixelSizeMm));
-      byDose.set(f, list);
+      for (const quantum of [false, true]) {
+        const opts = lowDoseOptionsFor(
+          model,
+          src.pixelSizeMm,
+          f,
+          deriveSeed(seed, slice * 1000 + Math.round(f * 1000)),
+          quantum ? { electronicNoiseVariance: 0 } : {},
+        );
+        const low = simulateLowDose(hu, src.width, opts);
+        for (let i = 0; i < low.length; i++) low[i] -= hu[i];
+        const key = `${f}|${quantum}`;
+        byDose.set(key, [...(byDose.get(key) ?? []), nps2d([low], src.width, src.height, rois, src.pixelSizeMm)]);
+      }
     }
   }
   const ownSd = own.sdHu;
+  const sdOf = (f: number, quantum: boolean): number =>
+    Math.sqrt(poolNps(byDose.get(`${f}|${quantum}`) as NpsResult[]).variance);
   const doseLaw = CHECK_DOSES.map((f) => {
-    const insertedSdHu = Math.sqrt(poolNps(byDose.get(f) as NpsResult[]).variance);
+    const insertedSdHu = sdOf(f, false);
     const totalSdHu = Math.sqrt(ownSd * ownSd + insertedSdHu * insertedSdHu);
     const ratio = totalSdHu / ownSd;
+    const quantumRatio = Math.sqrt(ownSd * ownSd + sdOf(f, true) ** 2) / ownSd;
     const law = 1 / Math.sqrt(f);
-    return { doseFraction: f, insertedSdHu, totalSdHu, ratio, law, error: ratio / law - 1 };
+    return {
+      doseFraction: f,
+      insertedSdHu,
+      totalSdHu,
+      ratio,
+      law,
+      error: ratio / law - 1,
+      quantumRatio,
+      quantumError: quantumRatio / law - 1,
+    };
   });
-  const insertedNps = poolNps(byDose.get(NPS_DOSE) as NpsResult[]);
+  const insertedNps = poolNps(byDose.get(`${NPS_DOSE}|false`) as NpsResult[]);
   return {
     label: src.label,
     pixelSizeMm: src.pixelSizeMm,

@@ -10,6 +10,8 @@ import type { SeriesNoiseModel } from './SeriesNoiseModel.js';
 /** I0 the calibration simulates at; the result scales from it (added variance ∝ 1/I0 without electronic noise). */
 const REFERENCE_I0 = 1e5;
 const CALIBRATION_DOSE = 0.5;
+/** Below this SD (HU) a series counts as noise-free: quantisation alone gives 0.29 HU. */
+const NOISE_FREE_SD_HU = 0.5;
 /** Slices simulated for the level calibration (each costs a forward projection and an FBP). */
 const CALIBRATION_SLICES = 3;
 
@@ -26,7 +28,8 @@ export interface FitNoiseOptions extends OwnNoiseOptions {
  * kernel whose noise has that NPS shape ({@link matchNoiseKernel}), then set I0 so the inserted noise has the right
  * level: simulate dose 0.5 at I0 = 1e5 without electronic noise on a few sampled slices, measure the inserted noise
  * in the same ROIs, and scale I0 so its variance equals (1/f − 1) · σ_own², the square-root law of quantum noise
- * (Yu et al. 2012 get the same from the scanner's own raw data and tube current).
+ * (Yu et al. 2012 get the same from the scanner's own raw data and tube current). A noise-free series (own SD below
+ * 0.5 HU) gets {@link modelFromKernelName} with I0 = 1e5.
  * @returns the model and the own-noise measurement it came from
  */
 export async function fitSeriesNoise(
@@ -34,6 +37,10 @@ export async function fitSeriesNoise(
   opts: FitNoiseOptions = {},
 ): Promise<{ model: SeriesNoiseModel; own: OwnNoise }> {
   const own = await measureOwnNoise(src, opts);
+  // a noise-free series (a phantom, a digital reference) has no texture to copy: the kernel comes from its name
+  if (!(own.sdHu >= NOISE_FREE_SD_HU)) {
+    return { model: modelFromKernelName(opts.convolutionKernel, REFERENCE_I0), own };
+  }
   const match = matchNoiseKernel(own.nps.nps, own.roiSize);
   const incidentPhotons = await calibrateIncidentPhotons(src, own, match.kernel, opts.seed ?? 1);
   const model: SeriesNoiseModel = {

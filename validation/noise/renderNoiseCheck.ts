@@ -10,18 +10,19 @@ const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} 
 /** The noise-check table: one row per series, then the LCD-CT rows. Plain text, for the terminal and RESULTS.md. */
 export function noiseCheckTable(series: readonly SeriesNoiseCheck[], lcd?: LcdCheck): string {
   const head =
-    '| series | kernel (DICOM) | px mm | own noise: estimator, mean f, peak f (/mm), SD HU | inserted at 25 %: mean f, peak f, SD | mean f error | matched kernel, I0 | total SD / own at 50, 25, 10 % (law 1.41, 2.00, 3.16) |';
+    '| series | kernel (DICOM) | px mm | own noise: estimator, mean f, peak f (/mm), SD HU | inserted at 25 %: mean f, peak f, SD | mean f error | matched kernel, I0 | SD / own at 50, 25, 10 %, quantum noise (law 1.41, 2.00, 3.16) | same with electronic noise σe² = 10 |';
   const lines = series.map((c) => {
     const m = c.model;
-    const law = c.doseLaw.map((r) => `${r.ratio.toFixed(2)} (${pct(r.error)})`).join(', ');
+    const law = c.doseLaw.map((r) => `${r.quantumRatio.toFixed(2)} (${pct(r.quantumError)})`).join(', ');
+    const withElectronic = c.doseLaw.map((r) => `${r.ratio.toFixed(2)} (${pct(r.error)})`).join(', ');
     return (
       `| ${c.label} | ${m.convolutionKernel ?? '-'} | ${c.pixelSizeMm.toFixed(3)} | ${m.own.estimator}, ` +
       `${c.ownNps.meanFrequency.toFixed(3)}, ${c.ownNps.peakFrequency.toFixed(3)}, ${m.own.sdHu.toFixed(1)} | ` +
       `${c.insertedNps.meanFrequency.toFixed(3)}, ${c.insertedNps.peakFrequency.toFixed(3)}, ${Math.sqrt(c.insertedNps.variance).toFixed(1)} | ` +
-      `${pct(c.meanFrequencyError)} | ${describeKernel(m.kernel)}, ${m.incidentPhotons.toExponential(2)} | ${law} |`
+      `${pct(c.meanFrequencyError)} | ${describeKernel(m.kernel)}, ${m.incidentPhotons.toExponential(2)} | ${law} | ${withElectronic} |`
     );
   });
-  const out = [head, `|${'---|'.repeat(8)}`, ...lines];
+  const out = [head, `|${'---|'.repeat(9)}`, ...lines];
   if (lcd) {
     out.push(
       '',

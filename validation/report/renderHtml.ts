@@ -219,6 +219,15 @@ function provenance(r: ValidationResult, o: ReportOptions): string {
       : []),
     ['input', `${r.input.label} ${r.input.seriesInstanceUid ?? ''}`],
     ['seed', String(r.seed)],
+    ...(r.noiseModel
+      ? [
+          [
+            'simulated noise',
+            `kernel ${r.noiseModel.kernel.window} ${r.noiseModel.kernel.cutoff.toFixed(2)}, I0 ` +
+              `${r.noiseModel.incidentPhotons.toExponential(2)} (${r.noiseModel.source === 'measured-nps' ? `fitted to the reference's own noise, ${r.noiseModel.own.estimator}, SD ${r.noiseModel.own.sdHu.toFixed(1)} HU` : `from the kernel name ${r.noiseModel.convolutionKernel ?? '(none)'}`})`,
+          ] as [string, string],
+        ]
+      : []),
     ...r.methods
       .filter((m) => m.pack || m.source)
       .map((m): [string, string] => [

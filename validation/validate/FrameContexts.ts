@@ -1,5 +1,6 @@
 import { ValidationError, validationError } from '../errors.js';
 import { deriveSeed, simulateLowDose } from '../lowdose/index.js';
+import { lowDoseOptionsFor, type SeriesNoiseModel } from '../noise/index.js';
 import { placeHomogeneousRois, type Roi } from '../metrics/index.js';
 import type { FrameContext } from './FrameContext.js';
 import { luma } from './luma.js';
@@ -9,6 +10,8 @@ export interface FrameContextOptions {
   readonly reference?: ValidationSeries;
   readonly input: ValidationSeries;
   readonly simulateDose?: number;
+  /** The reference's noise model (validation/noise): the simulated input gets the reference's own noise texture. */
+  readonly noiseModel?: SeriesNoiseModel;
   readonly seed: number;
   readonly noiseRois?: readonly Roi[];
   readonly cnrSignal?: Roi;
@@ -54,12 +57,19 @@ export class FrameContexts {
     let f = this.simulated.get(i);
     if (!f) {
       const hu = (await reference.frame(i)) as Float32Array;
-      f = simulateLowDose(hu, reference.width, {
-        doseFraction: simulateDose,
-        pixelSizeMm: reference.pixelSpacingMm[1],
-        seed: deriveSeed(this.o.seed, i),
-        mode: 'from-full-dose',
-      });
+      const pixel = reference.pixelSpacingMm[1];
+      f = simulateLowDose(
+        hu,
+        reference.width,
+        this.o.noiseModel
+          ? lowDoseOptionsFor(this.o.noiseModel, pixel, simulateDose, deriveSeed(this.o.seed, i))
+          : {
+              doseFraction: simulateDose,
+              pixelSizeMm: pixel,
+              seed: deriveSeed(this.o.seed, i),
+              mode: 'from-full-dose',
+            },
+      );
       this.simulated.set(i, f);
     }
     return f;

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadOpenCv, loadPack, restoreSeries, type LoadedPack, type SeriesSource } from '../../models/index.js';
-import { validationError } from '../errors.js';
-import { createRng } from '../lowdose/index.js';
+import { ValidationError, validationError } from '../errors.js';
+import { createRng, LOW_DOSE_DEFAULTS } from '../lowdose/index.js';
+import { fitSeriesNoise, modelFromKernelName, type CtSliceSource, type SeriesNoiseModel } from '../noise/index.js';
 import { checkSameGeometry, FrameContexts } from './FrameContexts.js';
 import { luma } from './luma.js';
 import { MethodAccumulator } from './MethodAccumulator.js';
@@ -32,6 +33,8 @@ export interface ValidationResult {
   readonly methods: readonly MethodResult[];
   readonly strips: readonly StripFrame[];
   readonly seed: number;
+  /** With --simulate-dose on CT: the noise model fitted to the reference (kernel and I0 of the inserted noise). */
+  readonly noiseModel?: SeriesNoiseModel;
 }
 
 /**
@@ -67,10 +70,15 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationResul
   for (const m of o.methods) if (m.kind === 'series') checkSameGeometry(input, m.series);
 
   const npsRoiSize = o.npsRoiSize ?? (Math.min(input.width, input.height) >= 256 ? 64 : 32);
+  const noiseModel =
+    o.simulateDose !== undefined && o.reference && o.reference.kind === 'ct'
+      ? await referenceNoiseModel(o.reference)
+      : undefined;
   const contexts = new FrameContexts({
     ...(o.reference ? { reference: o.reference } : {}),
     input,
     ...(o.simulateDose !== undefined ? { simulateDose: o.simulateDose } : {}),
+    ...(noiseModel ? { noiseModel } : {}),
     seed: o.seed,
     ...(o.noiseRois ? { noiseRois: o.noiseRois } : {}),
     ...(o.cnrSignal ? { cnrSignal: o.cnrSignal } : {}),
@@ -130,6 +138,7 @@ export async function runValidation(o: ValidateOptions): Promise<ValidationResul
     pixelSpacingMm: input.pixelSpacingMm,
     pixelSpacingKnown: input.pixelSpacingKnown !== false,
     ...(o.reference ? { reference: { label: o.reference.label, ...uid(o.reference) } } : {}),
+    ...(noiseModel ? { noiseModel } : {}),
     input: {
       label: o.simulateDose !== undefined ? `${input.label} at ${o.simulateDose * 100} % simulated dose` : input.label,
       ...uid(input),
@@ -193,5 +202,33 @@ async function runPack(
     return pack;
   } finally {
     await pack.release();
+  }
+}
+
+/**
+ * The reference's own noise model (validation/noise), so the simulated input has the reference's noise texture and
+ * level; a reference without a flat soft-tissue region (a phantom, a tiny crop) falls back to its kernel name.
+ */
+async function referenceNoiseModel(reference: ValidationSeries): Promise<SeriesNoiseModel> {
+  const positions = reference.positions;
+  const steps = positions && positions.length > 1 ? positions.slice(1).map((p, k) => Math.abs(p - positions[k])) : [];
+  const even = steps.length > 0 && steps.every((d) => Math.abs(d - steps[0]) < 0.01 * Math.max(steps[0], 1e-6));
+  const src: CtSliceSource = {
+    label: reference.label,
+    count: reference.count,
+    width: reference.width,
+    height: reference.height,
+    pixelSizeMm: reference.pixelSpacingMm[1],
+    ...(even && steps[0] > 0 ? { sliceSpacingMm: steps[0] } : {}),
+    frame: async (i) => (await reference.frame(i)) as Float32Array,
+  };
+  const kernel = reference.header.acquisition.convolutionKernel;
+  try {
+    return (await fitSeriesNoise(src, { convolutionKernel: kernel })).model;
+  } catch (e) {
+    if (e instanceof ValidationError && e.code === 'VAL_ERR_NO_ROI') {
+      return modelFromKernelName(kernel, LOW_DOSE_DEFAULTS.incidentPhotons);
+    }
+    throw e;
   }
 }
