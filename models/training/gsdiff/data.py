@@ -235,6 +235,14 @@ class Batch:
     sources: list[tuple[str, str, int]]
 
 
+def _pad_window(frames: np.ndarray, length: int) -> np.ndarray:
+    """The window as float32, its last frame repeated up to ``length`` (a one-slice series in a single-frame stage)."""
+    out = np.asarray(frames, dtype=np.float32)
+    if out.shape[0] < length:
+        out = np.concatenate([out, np.repeat(out[-1:], length - out.shape[0], axis=0)])
+    return out
+
+
 class WindowSampler:
     """Random training windows; ``rng`` makes a run reproducible from its seed."""
 
@@ -256,19 +264,22 @@ class WindowSampler:
         if not cts:
             self.ct_fraction = 0.0
         # Windows read k + 1 slices (the L_con neighbour): a shorter realisation (a thick-slab one of a short export)
-        # cannot give one and is left out, named in ``skipped``; a series left with none is an error.
+        # cannot give one and is left out, named in ``skipped``; a series left with none is an error. Single-frame
+        # stages (k = 1: RED-CNN, DnCNN) never use the neighbour, so one-slice series (the WG04 slices) serve them; their
+        # neighbour is the frame itself.
+        self.min_slices = self.k + 1 if self.k > 1 else 1
         self.pools: list[list[CtRealisation]] = []
         self.skipped: list[str] = []
         for s in cts:
             h, w = s.realisations[0].clean.shape[1:]
             if min(h, w) < self.crop:
                 raise DataError(f'{s.name}: expected slices of at least {self.crop}x{self.crop}, got {h}x{w}')
-            pool = [r for r in s.realisations if r.clean.shape[0] >= self.k + 1]
+            pool = [r for r in s.realisations if r.clean.shape[0] >= self.min_slices]
             self.skipped += [f'{s.name}/{r.id} ({len(r.clean)} slices)' for r in s.realisations if r not in pool]
             if not pool:
                 counts = [r.clean.shape[0] for r in s.realisations]
                 raise DataError(
-                    f'{s.name}: expected a realisation of at least {self.k + 1} slices for {self.k}-frame windows, '
+                    f'{s.name}: expected a realisation of at least {self.min_slices} slices for {self.k}-frame windows, '
                     f'got {counts}'
                 )
             self.pools.append(pool)
@@ -289,12 +300,12 @@ class WindowSampler:
         n, h, w = r.clean.shape
         c = self.crop
         for _ in range(8):
-            start = self.rng.randint(n - self.k)
+            start = self.rng.randint(max(1, n - self.k))
             y, x = self.rng.randint(h - c + 1), self.rng.randint(w - c + 1)
-            clean = np.asarray(r.clean[start : start + self.k + 1, y : y + c, x : x + c], dtype=np.float32)
+            clean = _pad_window(r.clean[start : start + self.k + 1, y : y + c, x : x + c], self.k + 1)
             if clean.mean() > AIR_HU:
                 break
-        noisy = np.asarray(r.noisy[start : start + self.k + 1, y : y + c, x : x + c], dtype=np.float32)
+        noisy = _pad_window(r.noisy[start : start + self.k + 1, y : y + c, x : x + c], self.k + 1)
         phrase = CT_PHRASES[self.rng.randint(len(CT_PHRASES))]
         return clean, noisy, self._flips(), phrase, (s.name, r.id, start)
 
