@@ -1,7 +1,7 @@
 import { deriveSeed, simulateLowDose } from '../lowdose/index.js';
 import { nps2d, type NpsResult } from '../metrics/index.js';
 import type { CtSliceSource } from './CtSliceSource.js';
-import { fitSeriesNoise, type FitNoiseOptions } from './fitSeriesNoise.js';
+import { evenly, fitSeriesNoise, type FitNoiseOptions } from './fitSeriesNoise.js';
 import { poolNps } from './measureOwnNoise.js';
 import { lowDoseOptionsFor, type SeriesNoiseModel } from './SeriesNoiseModel.js';
 
@@ -55,7 +55,7 @@ export async function checkSeriesNoise(
 ): Promise<SeriesNoiseCheck> {
   const seed = opts.seed ?? 20261207;
   const { model, own } = await fitSeriesNoise(src, { ...opts, seed });
-  const samples = own.samples.slice(0, CHECK_SLICES);
+  const samples = evenly(own.samples, CHECK_SLICES);
   const byDose = new Map<string, NpsResult[]>();
   for (const { slice, rois } of samples) {
     const hu = await src.frame(slice);
