@@ -12,7 +12,15 @@ import { noiseCheckCommand } from './commands/noiseCheck.js';
 import { trainingDataCommand } from './commands/trainingData.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { roiOption, validateCommand, windowOption } from './commands/validate.js';
-import { DEVICE_REQUESTS, type DeviceRequest } from '../models/index.js';
+import {
+  DEFAULT_STRENGTH,
+  DEVICE_REQUESTS,
+  isStrength,
+  STRENGTH_WEIGHTS,
+  STRENGTHS,
+  type DeviceRequest,
+  type Strength,
+} from '../models/index.js';
 import { HU_WINDOWS, type HuWindow, type Roi } from '../validation/index.js';
 import { VERSION } from './version.js';
 
@@ -155,6 +163,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--real-slices <a-b>', '1-based inclusive slice range of --real', sliceRange)
     .option('--png <file>', 'picture of the middle --real slice: input | each pack (W400/L40)')
     .option('--keep-air', 'CT: restore air tiles too (default: they pass through unchanged)')
+    .option('--strength <level>', STRENGTH_HELP, strengthOption, DEFAULT_STRENGTH)
     .action(
       async (opts: {
         data: string;
@@ -170,6 +179,7 @@ async function main(argv: string[]): Promise<number> {
         realSlices?: [number, number];
         png?: string;
         keepAir?: boolean;
+        strength: Strength;
       }) => {
         const config = loadConfig({});
         const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
@@ -219,7 +229,12 @@ async function main(argv: string[]): Promise<number> {
     .option('--series <uid>', 'SeriesInstanceUID to restore when the paths hold several series')
     .option('--frames <a-b>', '1-based range of images to restore (whole instances)')
     .option('--steps <n>', "DDIM steps (default: the pack's)", positiveInt)
-    .option('--strength <s>', '1 = start from noise; < 1 = from the noised degraded latent', strengthOption)
+    .option('--strength <level>', STRENGTH_HELP, strengthOption, DEFAULT_STRENGTH)
+    .option(
+      '--img2img-strength <s>',
+      "GSDiff DDIM start: 1 = from noise; < 1 = from the noised degraded latent (default: the pack's)",
+      img2imgStrengthOption,
+    )
     .option('--seed <n>', 'noise seed (default 1)', positiveInt, 1)
     .option('--degradation <text>', 'degradation text instead of recognising it')
     .option('--vlm-url <url>', 'OpenAI-compatible vision-language server for degradation recognition')
@@ -238,7 +253,8 @@ async function main(argv: string[]): Promise<number> {
           series?: string;
           frames?: string;
           steps?: number;
-          strength?: number;
+          strength: Strength;
+          img2imgStrength?: number;
           seed: number;
           degradation?: string;
           vlmUrl?: string;
@@ -295,6 +311,7 @@ async function main(argv: string[]): Promise<number> {
       'cpu' as DeviceRequest,
     )
     .option('--seed <n>', 'seed of the simulation and the diffusion noise (default 1)', positiveInt, 1)
+    .option('--strength <level>', STRENGTH_HELP, strengthOption, DEFAULT_STRENGTH)
     .option(
       '--noise-roi <x,y,w,h>',
       'homogeneous ROI for noise SD and NPS (repeatable; default: placed automatically)',
@@ -330,6 +347,7 @@ async function main(argv: string[]): Promise<number> {
         frames?: [number, number];
         device: DeviceRequest;
         seed: number;
+        strength: Strength;
         noiseRoi: Roi[];
         cnrSignal?: Roi;
         cnrBackground?: Roi;
@@ -383,9 +401,17 @@ function deviceOption(v: string): DeviceRequest {
   return v as DeviceRequest;
 }
 
-function strengthOption(v: string): number {
+/** `--strength`: every pack's output blended with its input (models/README.md "Strength"). */
+const STRENGTH_HELP = `restoration strength: ${STRENGTHS.map((s) => `${s} (blend ${STRENGTH_WEIGHTS[s]})`).join(', ')}`;
+
+function strengthOption(v: string): Strength {
+  if (!isStrength(v)) throw new InvalidArgumentError(`expected one of ${STRENGTHS.join(', ')}, got "${v}"`);
+  return v;
+}
+
+function img2imgStrengthOption(v: string): number {
   const n = Number(v);
-  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError(`expected 0 < strength <= 1, got "${v}"`);
+  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError(`expected 0 < img2img strength <= 1, got "${v}"`);
   return n;
 }
 

@@ -27,6 +27,8 @@ export type {
   SeriesTimings,
 } from './pipeline/RestoreEvent.js';
 export type { RestoreOptions } from './pipeline/RestoreOptions.js';
+export { DEFAULT_STRENGTH, isStrength, STRENGTH_WEIGHTS, STRENGTHS } from './pipeline/Strength.js';
+export type { Strength } from './pipeline/Strength.js';
 export type { SeriesSource } from './pipeline/SeriesSource.js';
 export { restoreWindow, emptyTimings } from './pipeline/restoreWindow.js';
 export type { NoiseSource, SamplingOptions, StageTimings } from './pipeline/restoreWindow.js';

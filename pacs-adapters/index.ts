@@ -25,7 +25,12 @@ export type { RestoredFrames, DerivedInstance } from './write/writeDerivedInstan
 export { DerivedSeriesWriter } from './write/DerivedSeriesWriter.js';
 export type { DerivedSeriesWriterOptions } from './write/DerivedSeriesWriter.js';
 export { restorationDerivation } from './write/restorationDerivation.js';
-export type { DenoiserRestorationRun, GsdiffRestorationRun, RestorationRun } from './write/restorationDerivation.js';
+export type {
+  DenoiserRestorationRun,
+  GsdiffRestorationRun,
+  RestorationRun,
+  RunStrength,
+} from './write/restorationDerivation.js';
 export { derivedSeriesSpec, DERIVED_SUFFIX } from './write/derivedSeriesSpec.js';
 export { DERIVATION_CODES } from './write/DerivationInfo.js';
 export type { DerivationInfo, DerivedSeriesSpec, CodeItem } from './write/DerivationInfo.js';

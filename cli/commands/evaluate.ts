@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../../common/index.js';
-import type { DeviceRequest } from '../../models/index.js';
+import { STRENGTH_WEIGHTS, type DeviceRequest, type Strength } from '../../models/index.js';
 import {
   evaluateClip,
   evaluateCt,
@@ -28,6 +28,8 @@ export interface EvaluateOptions {
   readonly packs: readonly string[];
   /** CT: restore air tiles too (RestoreOptions.skipAir false), e.g. to check that skipping them changes no figure. */
   readonly keepAir?: boolean;
+  /** Restoration strength of every pack (default: the runtime's, medium). */
+  readonly strength?: Strength;
   readonly device: DeviceRequest;
   readonly jsonOut?: string;
   /** A real series (files/folder) restored as is: no-reference noise figures and a picture. */
@@ -67,10 +69,15 @@ function rgbTable(rows: Record<string, RgbFigures>): string {
 }
 
 /** Name shown for a pack: its folder name. */
-function methods(packs: readonly string[], keepAir = false): Method[] {
+function methods(packs: readonly string[], keepAir = false, strength?: Strength): Method[] {
   return [
     { name: 'input' },
-    ...packs.map((p) => ({ name: basename(p.replace(/\/+$/, '')), pack: p, skipAir: !keepAir })),
+    ...packs.map((p) => ({
+      name: basename(p.replace(/\/+$/, '')),
+      pack: p,
+      skipAir: !keepAir,
+      ...(strength ? { strength } : {}),
+    })),
   ];
 }
 
@@ -79,8 +86,14 @@ function methods(packs: readonly string[], keepAir = false): Method[] {
  * same simulated low-dose slices (and degraded capsule frames); figures use validation/metrics.
  */
 export async function evaluateCommand(o: EvaluateOptions, out: NodeJS.WritableStream): Promise<number> {
-  const ms = methods(o.packs, o.keepAir);
-  const report: Record<string, unknown> = { date: new Date().toISOString(), device: o.device, packs: o.packs };
+  const ms = methods(o.packs, o.keepAir, o.strength);
+  const report: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    device: o.device,
+    packs: o.packs,
+    ...(o.strength ? { strength: { level: o.strength, weight: STRENGTH_WEIGHTS[o.strength] } } : {}),
+  };
+  if (o.strength) out.write(`strength ${o.strength} (blend ${STRENGTH_WEIGHTS[o.strength]} with the input)\n`);
   if (o.ct) {
     const data = await readHeldOutCt(o.data, o.ct);
     const [a, b] = o.slices ?? [1, data.slices];

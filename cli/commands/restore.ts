@@ -2,11 +2,14 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../common/index.js';
 import {
+  DEFAULT_STRENGTH,
   loadPack,
   restoreSeries,
+  STRENGTH_WEIGHTS,
   type DeviceRequest,
   type SeriesSource,
   type SeriesTimings,
+  type Strength,
 } from '../../models/index.js';
 import {
   derivedSeriesSpec,
@@ -32,7 +35,10 @@ export interface RestoreCommandOptions {
   /** 1-based inclusive slice range "a-b" of the assembled series (whole instances only). */
   frames?: string;
   steps?: number;
-  strength?: number;
+  /** Restoration strength, every pack class (default medium): the blend of each restored frame with its input. */
+  strength?: Strength;
+  /** GSDiff only: diffusers' img2img strength in (0, 1] (default: the pack's). */
+  img2imgStrength?: number;
   seed: number;
   degradation?: string;
   vlmUrl?: string;
@@ -48,8 +54,10 @@ export interface RestoreCommandOptions {
  * `gsdiff restore <paths...> --pack <dir>`: restores one series with a GSDiff pack or a single-network denoiser
  * pack and writes it as a derived series — into `--out <dir>/<SeriesInstanceUID>/` (written under a temporary name,
  * renamed when complete) or, by default, staged into the local store and published whole. Prints the degradation
- * text and per-stage timings. With a denoiser pack, the sampling and recognition flags (--steps, --strength,
- * --degradation, --vlm-url) are ignored, and a note on stderr says so once.
+ * text and per-stage timings. `--strength` (low | medium | high, default medium) blends every restored frame with its
+ * input for any pack and is recorded in SeriesDescription and DerivationDescription. With a denoiser pack, the
+ * sampling and recognition flags (--steps, --img2img-strength, --degradation, --vlm-url) are ignored, and a note on
+ * stderr says so once.
  * @returns an EXIT code
  */
 export async function restoreCommand(
@@ -78,12 +86,14 @@ export async function restoreCommand(
     }
   }
   const h = s.firstHeader;
+  const strength = o.strength ?? DEFAULT_STRENGTH;
+  const runStrength = { level: strength, weight: STRENGTH_WEIGHTS[strength] };
   const pack = await loadPack(o.pack, { device: o.device, logger: o.logger });
   const denoiser = pack.kind !== 'gsdiff';
   if (denoiser) {
     const ignored = Object.entries({
       '--steps': o.steps,
-      '--strength': o.strength,
+      '--img2img-strength': o.img2imgStrength,
       '--degradation': o.degradation,
       '--vlm-url': o.vlmUrl,
     }).filter(([, v]) => v !== undefined);
@@ -111,7 +121,7 @@ export async function restoreCommand(
         frame: async (i) => (await seriesFrame({ ...loaded, series: { ...s, slices } }, i)) as Float32Array,
       };
   const taken = store ? store.listSeries(s.studyInstanceUid).map((x) => x.seriesNumber ?? 0) : [s.seriesNumber ?? 0];
-  const spec = derivedSeriesSpec(h, taken);
+  const spec = derivedSeriesSpec(h, taken, new Date(), strength);
   const stage = store ? await store.stageSeries() : undefined;
   const partial = o.out ? join(o.out, `.partial-${spec.seriesInstanceUid}`) : undefined;
   if (partial) await mkdir(partial, { recursive: true });
@@ -133,11 +143,12 @@ export async function restoreCommand(
         samplesPerPixel: h.samplesPerPixel,
         acquisition: h.acquisition,
       },
+      strength,
       ...(denoiser
         ? {}
         : {
             steps: o.steps,
-            strength: o.strength,
+            img2imgStrength: o.img2imgStrength,
             skipAir: !o.keepAir,
             degradation: o.degradation,
             vlm: o.vlmUrl
@@ -156,6 +167,7 @@ export async function restoreCommand(
                 pipeline: 'denoiser',
                 pack: { ...pack.index, sha256: pack.sha256 },
                 device: pack.device,
+                strength: runStrength,
                 softwareVersion: VERSION,
               })
             : restorationDerivation({
@@ -163,7 +175,8 @@ export async function restoreCommand(
                 pack: { ...pack.index, sha256: pack.sha256 },
                 device: pack.device,
                 steps: o.steps ?? pack.index.defaults.steps,
-                strength: o.strength ?? pack.index.defaults.strength,
+                img2imgStrength: o.img2imgStrength ?? pack.index.defaults.strength,
+                strength: runStrength,
                 seed: o.seed,
                 softwareVersion: VERSION,
               });
@@ -200,6 +213,7 @@ export async function restoreCommand(
     images: slices.length,
     clippedPixels: writer.clippedPixels,
     degradation,
+    strength: runStrength,
     pack: { name: pack.index.name, version: pack.index.version, sha256: pack.sha256 },
     device: pack.device,
     timingsMs: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)])),
@@ -211,6 +225,7 @@ export async function restoreCommand(
       `restored ${slices.length} image(s) of "${s.seriesDescription ?? s.seriesInstanceUid}" on ${pack.device} with ${pack.index.name} ${pack.index.version}\n`,
     );
     out.write(`degradation: ${degradation}\n`);
+    out.write(`strength: ${strength} (blend ${runStrength.weight} with the input)\n`);
     out.write(
       `derived series ${spec.seriesInstanceUid} "${spec.seriesDescription}": ${writer.written} instance(s) -> ${result.destination}\n`,
     );

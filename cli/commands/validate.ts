@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { basename } from 'node:path';
 import type { Logger } from '../../common/index.js';
-import type { DeviceRequest } from '../../models/index.js';
+import { STRENGTH_WEIGHTS, type DeviceRequest, type Strength } from '../../models/index.js';
 import {
   HU_WINDOWS,
   runValidation,
@@ -27,6 +27,8 @@ export interface ValidateCommandOptions {
   readonly frames?: readonly [number, number];
   readonly device: DeviceRequest;
   readonly seed: number;
+  /** Restoration strength of every pack (default: the runtime's, medium). */
+  readonly strength?: Strength;
   readonly noiseRois: readonly Roi[];
   readonly cnrSignal?: Roi;
   readonly cnrBackground?: Roi;
@@ -104,6 +106,7 @@ export async function validateCommand(o: ValidateCommandOptions, out: NodeJS.Wri
       seed: o.seed,
       methods,
       device: o.device,
+      ...(o.strength ? { strength: o.strength } : {}),
       ...(o.noiseRois.length ? { noiseRois: o.noiseRois } : {}),
       ...(o.cnrSignal ? { cnrSignal: o.cnrSignal } : {}),
       ...(o.cnrBackground ? { cnrBackground: o.cnrBackground } : {}),
@@ -117,7 +120,10 @@ export async function validateCommand(o: ValidateCommandOptions, out: NodeJS.Wri
     const files = await writeReport(result, o.out, {
       stripWindow: o.window,
       diffWindow: { low: -100, high: 100, name: 'difference' },
-      provenance: await provenance(),
+      provenance: {
+        ...(await provenance()),
+        ...(o.strength ? { strength: `${o.strength} (blend ${STRENGTH_WEIGHTS[o.strength]} with the input)` } : {}),
+      },
     });
     if (o.json)
       out.write(

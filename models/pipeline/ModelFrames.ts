@@ -1,5 +1,6 @@
 import { modelError } from '../errors.js';
 import {
+  blendWithInput,
   huToModel,
   modelDeltaToHu,
   modelDeltaToRgb,
@@ -17,15 +18,22 @@ export interface ModelFrame {
 
 /**
  * A series' frames in model range, made on demand and dropped when finished, so the cache never holds more than
- * the frames of the open windows. Both pack classes map values in and out through here (models/README.md, "Value
- * mapping and exact pass-through").
+ * the frames of the open windows. Every pack class maps values in and out through here (models/README.md, "Value
+ * mapping and exact pass-through"), and the strength blend is applied here, the last step of every frame: this is
+ * where the input is still at hand, so it is never fetched twice.
  */
 export class ModelFrames {
   private readonly cache = new Map<number, ModelFrame>();
 
+  /**
+   * @param src - the series
+   * @param mapping - the pack's value mapping
+   * @param weight - the strength's blend weight (STRENGTH_WEIGHTS); 1 leaves the pipeline's output as it is
+   */
   constructor(
     private readonly src: SeriesSource,
     private readonly mapping: { readonly ct: CtValueMapping; readonly rgb: RgbValueMapping },
+    private readonly weight = 1,
   ) {}
 
   /**
@@ -54,7 +62,8 @@ export class ModelFrames {
 
   /**
    * Frame i back in stored units, the model's change applied by the delta rule (exact pass-through outside the CT
-   * window and where nothing changed); the frame leaves the cache.
+   * window and where nothing changed), then blended with the input by the strength's weight; the frame leaves the
+   * cache.
    * @param restored - V_r, [3, H, W] model range
    * @returns HU for CT, interleaved RGB bytes for colour
    */
@@ -65,7 +74,7 @@ export class ModelFrames {
         ? modelDeltaToHu(c.original as Float32Array, c.model, restored, this.mapping.ct)
         : modelDeltaToRgb(c.original as Uint8Array, c.model, restored, this.mapping.rgb);
     this.cache.delete(i);
-    return values;
+    return blendWithInput(c.original, values, this.weight);
   }
 }
 

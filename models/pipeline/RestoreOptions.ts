@@ -2,16 +2,27 @@ import type { Logger } from '../../common/index.js';
 import type { HeaderFacts } from '../degradation/headerPrior.js';
 import type { VlmOptions } from '../degradation/vlmRecognizer.js';
 import type { NoiseSource } from './restoreWindow.js';
+import type { Strength } from './Strength.js';
 
 /**
- * Options of `restoreSeries`. GSDiff packs use all of them; denoiser packs use only `tileOverlap`, `signal` and
- * `logger` (the sampling and recognition options are ignored, and said so once in the log).
+ * Options of `restoreSeries`. GSDiff packs use all of them; denoiser and filter packs use only `strength`,
+ * `tileOverlap`, `signal` and `logger` (the sampling and recognition options are ignored, and said so once in the
+ * log).
  */
 export interface RestoreOptions {
   readonly noise: NoiseSource;
   readonly header: HeaderFacts;
+  /**
+   * Restoration strength, every pack class (default DEFAULT_STRENGTH, medium): each frame's output is blended with
+   * its input, out = input + w (restored - input), w from STRENGTH_WEIGHTS (models/README.md "Strength").
+   */
+  readonly strength?: Strength;
   readonly steps?: number;
-  readonly strength?: number;
+  /**
+   * GSDiff only: diffusers' img2img strength, the fraction of the DDIM schedule run, in (0, 1]; 1 starts from pure
+   * noise (default: the pack's `defaults.strength`). Not the restoration `strength` above.
+   */
+  readonly img2imgStrength?: number;
   /** Scale of the noise drawn into an img2img start (default: the pack's defaults.start_noise). */
   readonly startNoise?: number;
   readonly eta?: number;

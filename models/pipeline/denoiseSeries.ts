@@ -9,6 +9,7 @@ import type { DenoiserSeriesTimings, RestoreEvent } from './RestoreEvent.js';
 import type { RestoreOptions } from './RestoreOptions.js';
 import { runDenoiser } from './runDenoiser.js';
 import type { SeriesSource } from './SeriesSource.js';
+import { strengthWeight } from './strengthWeight.js';
 
 /** What the degradation event of a denoiser or filter pack says: it takes no text. */
 export const DENOISER_DEGRADATION: DegradationEstimate = Object.freeze({
@@ -18,7 +19,16 @@ export const DENOISER_DEGRADATION: DegradationEstimate = Object.freeze({
 });
 
 /** Options a denoiser pack has no use for; given ones are named once in the log. */
-const IGNORED = ['steps', 'strength', 'startNoise', 'eta', 'windowStride', 'skipAir', 'vlm', 'degradation'] as const;
+const IGNORED = [
+  'steps',
+  'img2imgStrength',
+  'startNoise',
+  'eta',
+  'windowStride',
+  'skipAir',
+  'vlm',
+  'degradation',
+] as const;
 
 /**
  * The whole-series pipeline of a single-network denoiser pack (DenoiserPipeline, e.g. the RED-CNN baseline) and of
@@ -26,7 +36,8 @@ const IGNORED = ['steps', 'strength', 'startNoise', 'eta', 'windowStride', 'skip
  * in-plane with the pack's tile size and overlap, every tile through the network, tiles blended with the same
  * feathered TileBlender, and the change applied to the original values by the same delta rule (exact
  * pass-through outside the CT window). Yields a degradation event saying no text is used, each frame in order as
- * soon as it is done, then the timings. An AbortSignal stops it between frames and tiles.
+ * soon as it is done (blended with its input by `o.strength`), then the timings. An AbortSignal stops it between
+ * frames and tiles.
  * @throws MODEL_ERR_BAD_INPUT, MODEL_ERR_BAD_OPTION, MODEL_ERR_CANCELLED, MODEL_ERR_INFERENCE
  */
 export async function* denoiseSeries(
@@ -38,6 +49,7 @@ export async function* denoiseSeries(
   const idx = pack.index;
   const { height: th, width: tw } = idx.tile;
   const overlap = o.tileOverlap ?? idx.defaults.tile_overlap;
+  const weight = strengthWeight(o.strength);
   if (src.count < 1)
     throw modelError('MODEL_ERR_BAD_INPUT', 'restoreSeries: expected at least one frame, got 0', { stage: 'input' });
   const ignored = IGNORED.filter((k) => o[k] !== undefined);
@@ -45,7 +57,8 @@ export async function* denoiseSeries(
     o.logger?.warn({ pack: idx.name, ignored }, `options ${ignored.join(', ')} are not used by denoiser packs`);
   const { height: H, width: W } = src;
   const timings: DenoiserSeriesTimings = { denoiser: 0, other: 0, total: 0 };
-  const frames = new ModelFrames(src, idx.mapping);
+  // The strength applies to baselines exactly as to GSDiff: each emitted frame is blended with its input.
+  const frames = new ModelFrames(src, idx.mapping, weight);
   const tiles = planTiles(H, W, th, tw, overlap);
 
   // 1. No degradation recognition: the network is not conditioned on text.

@@ -12,6 +12,7 @@ import type { GsdiffSeriesTimings, RestoreEvent } from './RestoreEvent.js';
 import type { RestoreOptions } from './RestoreOptions.js';
 import { emptyTimings, restoreWindow } from './restoreWindow.js';
 import type { SeriesSource } from './SeriesSource.js';
+import { strengthWeight } from './strengthWeight.js';
 
 export type { GsdiffSeriesTimings, DenoiserSeriesTimings, RestoreEvent, SeriesTimings } from './RestoreEvent.js';
 export type { RestoreOptions } from './RestoreOptions.js';
@@ -21,10 +22,11 @@ export type { SeriesSource } from './SeriesSource.js';
 const DISPLAY = { center: 40, width: 400 };
 
 /**
- * Restores a whole series with a loaded pack of either class, as an async iterator of events: the degradation
+ * Restores a whole series with a loaded pack of any class, as an async iterator of events: the degradation
  * estimate, then each restored frame (in order) as soon as no later window can change it, then the timings.
  * GSDiff packs run `gsdiffSeries`; denoiser and filter packs run `denoiseSeries` (frame by frame, same tiling,
- * blending and value mapping).
+ * blending and value mapping). Either way each frame is last blended with its input by `o.strength` (default
+ * medium).
  * @throws MODEL_ERR_BAD_OPTION, MODEL_ERR_BAD_INPUT, MODEL_ERR_CANCELLED, MODEL_ERR_INFERENCE
  * @example
  * for await (const ev of restoreSeries(pack, src, { noise, header })) if (ev.type === 'frame') write(ev.values);
@@ -36,7 +38,7 @@ export function restoreSeries(pack: LoadedPack, src: SeriesSource, o: RestoreOpt
 /**
  * The whole-series GSDiff pipeline: overlapping k-frame windows along z/time (blended), each frame tiled in-plane
  * when larger than the pack's tile (feathered), every tile-window through restoreWindow (CT air tiles passed
- * through). Yields the degradation
+ * through), each finished frame blended with its input by `o.strength`. Yields the degradation
  * estimate, then each restored frame as soon as no later window can change it, then the timings.
  * @throws MODEL_ERR_BAD_OPTION, MODEL_ERR_BAD_INPUT, MODEL_ERR_CANCELLED, MODEL_ERR_RECOGNIZER never (falls back)
  */
@@ -48,8 +50,9 @@ export async function* gsdiffSeries(
   const t0 = performance.now();
   const idx = pack.index;
   const k = idx.grid.rows * idx.grid.cols;
+  const weight = strengthWeight(o.strength);
   const steps = o.steps ?? idx.defaults.steps;
-  const strength = o.strength ?? idx.defaults.strength;
+  const img2img = o.img2imgStrength ?? idx.defaults.strength;
   const startNoise = o.startNoise ?? idx.defaults.start_noise;
   const eta = o.eta ?? idx.defaults.eta;
   const stride = o.windowStride ?? Math.min(idx.defaults.window_stride, k);
@@ -66,7 +69,8 @@ export async function* gsdiffSeries(
   const schedule = createDdimSchedule(pack.schedulerConfig, idx.scheduler);
 
   // Model-range frames are made on demand and dropped when emitted: the cache never holds more than the open windows.
-  const cache = new ModelFrames(src, idx.mapping);
+  // Emitting a frame blends it with its input by the strength's weight, after the TRN and air tiles.
+  const cache = new ModelFrames(src, idx.mapping, weight);
 
   // 1. Degradation recognition on the first frame, then the text branch once for the series.
   let tr = performance.now();
@@ -111,7 +115,7 @@ export async function* gsdiffSeries(
         idx.tile.height,
         idx.tile.width,
         textEmbeds,
-        { schedule, steps, strength, startNoise, eta, noise: o.noise, signal: o.signal },
+        { schedule, steps, strength: img2img, startNoise, eta, noise: o.noise, signal: o.signal },
         timings,
       );
       out.forEach((r, j) => perFrame[j].add(tile.index, unfitTile(r, tile, idx.tile.height, idx.tile.width)));

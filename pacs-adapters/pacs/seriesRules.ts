@@ -17,13 +17,16 @@ export interface SeriesRule {
 
 const ENDOSCOPY = new Set(['1.2.840.10008.5.1.4.1.1.77.1.1', '1.2.840.10008.5.1.4.1.1.77.1.1.1']);
 
+/** Our description suffix (derivedSeriesSpec): "[GSDiff]", then the strength when the run recorded one. */
+const OURS = /\[GSDiff\](?: strength (?:low|medium|high))?\s*$/;
+
 /**
  * True when a series is our own output or another derived image series: auto-processing must never restore its own
  * output (a loop). Endoscopy imports are DERIVED\\PRIMARY by nature (decoded from video), so for them only our
- * "[GSDiff]" description suffix counts.
+ * "[GSDiff]" description suffix (with or without "strength <level>") counts.
  */
 export function isDerived(summary: SeriesSummary, facts: SeriesFacts): boolean {
-  const ours = /\[GSDiff\]\s*$/.test(summary.seriesDescription ?? facts.seriesDescription ?? '');
+  const ours = OURS.test(summary.seriesDescription ?? facts.seriesDescription ?? '');
   const derivedImage = facts.imageType?.[0]?.toUpperCase() === 'DERIVED' && !ENDOSCOPY.has(facts.sopClassUid ?? '');
   return ours || derivedImage;
 }

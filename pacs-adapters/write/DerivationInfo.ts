@@ -15,6 +15,11 @@ export interface DerivationInfo {
   /** sha256 of the model pack (hex). */
   readonly packSha256: string;
   readonly parameters: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * The restoration strength and its blend weight w (output = input + w (restored - input)); written as
+   * "strength medium (blend 0.75 with the input: …)" after the parameters.
+   */
+  readonly strength?: { readonly level: string; readonly weight: number };
   /** Our software version (ContributingEquipmentSequence SoftwareVersions). */
   readonly softwareVersion: string;
 }

@@ -10,6 +10,12 @@ interface RunPack {
   readonly filter?: { readonly kind: string };
 }
 
+/** The restoration strength a run used and its blend weight (models' STRENGTH_WEIGHTS). */
+export interface RunStrength {
+  readonly level: string;
+  readonly weight: number;
+}
+
 /** What a GSDiff restoration run records about itself in every derived instance. */
 export interface GsdiffRestorationRun {
   readonly pipeline?: 'gsdiff';
@@ -20,7 +26,9 @@ export interface GsdiffRestorationRun {
   readonly pack: RunPack & { readonly grid: { readonly rows: number; readonly cols: number } };
   readonly device: string;
   readonly steps: number;
-  readonly strength: number;
+  /** diffusers' img2img strength (fraction of the DDIM schedule run); recorded as `img2img_strength`. */
+  readonly img2imgStrength: number;
+  readonly strength: RunStrength;
   readonly seed: number;
   readonly softwareVersion: string;
 }
@@ -35,6 +43,7 @@ export interface DenoiserRestorationRun {
   readonly task?: 'denoise' | 'deblur';
   readonly pack: RunPack;
   readonly device: string;
+  readonly strength: RunStrength;
   readonly softwareVersion: string;
 }
 
@@ -57,6 +66,7 @@ export function restorationDerivation(r: RestorationRun): DerivationInfo {
       packVersion: r.pack.version,
       packSha256: r.pack.sha256,
       parameters: { tile, device: r.device },
+      strength: r.strength,
       softwareVersion: r.softwareVersion,
     };
   }
@@ -69,12 +79,13 @@ export function restorationDerivation(r: RestorationRun): DerivationInfo {
     parameters: {
       degradation: r.degradation,
       steps: r.steps,
-      strength: r.strength,
+      img2img_strength: r.img2imgStrength,
       seed: r.seed,
       grid: `${r.pack.grid.rows}x${r.pack.grid.cols}`,
       tile,
       device: r.device,
     },
+    strength: r.strength,
     softwareVersion: r.softwareVersion,
   };
 }

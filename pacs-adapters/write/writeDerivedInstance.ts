@@ -264,7 +264,11 @@ function derivationText(d: DerivationInfo): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
   const version = d.packVersion ? ` v${d.packVersion}` : '';
-  return `${d.method}; task ${d.task}; model pack ${d.packName}${version} sha256:${d.packSha256}; ${params}; gsdiff ${d.softwareVersion}. Review aid, not an original acquisition.`;
+  const w = d.strength?.weight;
+  const strength = d.strength
+    ? ` strength ${d.strength.level} (blend ${w} with the input: input + ${w} x (restored - input));`
+    : '';
+  return `${d.method}; task ${d.task}; model pack ${d.packName}${version} sha256:${d.packSha256}; ${params};${strength} gsdiff ${d.softwareVersion}. Review aid, not an original acquisition.`;
 }
 
 function toStrings(v: unknown): string[] {

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
-import type { DeviceRequest } from '../../models/index.js';
-import { DEVICE_REQUESTS } from '../../models/index.js';
+import type { DeviceRequest, Strength } from '../../models/index.js';
+import { DEVICE_REQUESTS, isStrength, STRENGTHS } from '../../models/index.js';
 import type { AuditLog } from '../AuditLog.js';
 import type { JobSpec } from '../jobs/index.js';
 import { serverError } from '../errors.js';
@@ -48,6 +48,13 @@ export function jobRoutes(
         field: 'steps',
       });
     }
+    if (b.strength !== undefined && !isStrength(b.strength)) {
+      throw serverError(
+        'SRV_ERR_BAD_REQUEST',
+        `strength: expected ${STRENGTHS.join(' | ')}, got ${JSON.stringify(b.strength)}`,
+        { field: 'strength' },
+      );
+    }
     if (b.pack !== undefined && (typeof b.pack !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(b.pack))) {
       throw serverError(
         'SRV_ERR_BAD_REQUEST',
@@ -68,6 +75,7 @@ export function jobRoutes(
       task,
       pack: b.pack as string | undefined,
       steps: b.steps as number | undefined,
+      strength: b.strength as Strength | undefined,
       device: b.device as DeviceRequest | undefined,
       pushBack: typeof b.pushBack === 'boolean' ? b.pushBack : sourcePushBack(sourceId),
     };

@@ -1,4 +1,4 @@
-import type { DeviceRequest } from '../../models/index.js';
+import type { DeviceRequest, Strength } from '../../models/index.js';
 
 /** What to restore and how: the body of `POST /api/jobs`, validated by `JobService.submit`. */
 export interface JobSpec {
@@ -12,6 +12,12 @@ export interface JobSpec {
   readonly pack?: string;
   /** DDIM steps (1..1000); default: the service's `defaultSteps`, else the pack's. */
   readonly steps?: number;
+  /**
+   * Restoration strength, every pack class: each restored frame blended with its input (models/README.md
+   * "Strength"). Always set in a stored record (submit fills in DEFAULT_STRENGTH, medium); absent only in records
+   * written before strength existed.
+   */
+  readonly strength?: Strength;
   /** Device for this job; default: the service's device. */
   readonly device?: DeviceRequest;
   /** Store the derived series back into the source PACS when done (ignored for 'local'). */

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describeThrown, type Logger } from '../../common/index.js';
-import { DEVICE_REQUESTS } from '../../models/index.js';
+import { DEFAULT_STRENGTH, DEVICE_REQUESTS, isStrength, STRENGTHS } from '../../models/index.js';
 import {
   isUid,
   LocalStoreAdapter,
@@ -102,7 +102,7 @@ export abstract class JobServiceCore implements JobQueue {
    * Validates and queues a job.
    * @param spec - what to restore
    * @param actor - who asked (recorded; the audit entry is the caller's, except for watcher jobs)
-   * @throws SRV_ERR_BAD_REQUEST for an unknown source, pack, task, device, steps or a malformed UID;
+   * @throws SRV_ERR_BAD_REQUEST for an unknown source, pack, task, device, steps, strength or a malformed UID;
    *   SRV_ERR_NOT_FOUND when the source has no such series; SRV_ERR_UNAVAILABLE when closing or the source cannot
    *   be asked; SRV_ERR_QUEUE_UNAVAILABLE when the Redis queue refuses the job
    */
@@ -339,6 +339,8 @@ export abstract class JobServiceCore implements JobQueue {
       bad('steps', 'an integer 1..1000', spec.steps);
     if (spec.device !== undefined && !DEVICE_REQUESTS.includes(spec.device))
       bad('device', DEVICE_REQUESTS.join(' | '), spec.device);
+    if (spec.strength !== undefined && !isStrength(spec.strength))
+      bad('strength', STRENGTHS.join(' | '), spec.strength);
     if (spec.pack !== undefined) {
       if (typeof spec.pack !== 'string' || !PACK_NAME.test(spec.pack) || spec.pack === '.' || spec.pack === '..')
         bad('pack', 'the name of an installed pack', spec.pack);
@@ -353,6 +355,8 @@ export abstract class JobServiceCore implements JobQueue {
       task: spec.task,
       ...(spec.pack !== undefined ? { pack: spec.pack } : {}),
       ...(spec.steps !== undefined ? { steps: spec.steps } : {}),
+      // Recorded resolved, so the record (API, websocket, viewer) says which strength ran.
+      strength: spec.strength ?? DEFAULT_STRENGTH,
       ...(spec.device !== undefined ? { device: spec.device } : {}),
       ...(spec.pushBack !== undefined ? { pushBack: spec.pushBack } : {}),
     };

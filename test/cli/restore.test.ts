@@ -156,6 +156,75 @@ describe('gsdiff restore with the tiny pack', () => {
     expect(text.stdout).toMatch(/timings \(ms\): denoiser \d+, other \d+, total \d+/);
   }, 180_000);
 
+  it('--strength low writes a derived series that says so, with half the change of --strength high', async () => {
+    const restore = async (strength: string): Promise<{ ds: Record<string, unknown>; hu: Float32Array }[]> => {
+      const out = join(tmp, `out-strength-${strength}`);
+      const r = await gsdiff('restore', ctDir, '--pack', DENOISER_PACK, '--out', out, '--strength', strength, '--json');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.stdout) as { seriesInstanceUid: string; seriesDescription: string; strength: unknown };
+      const weight = { low: 0.5, high: 1 }[strength];
+      expect(j.strength).toEqual({ level: strength, weight });
+      expect(j.seriesDescription).toBe(`small series [GSDiff] strength ${strength}`);
+      const dir = join(out, j.seriesInstanceUid);
+      return Promise.all(
+        readdirSync(dir).map(async (f) => {
+          const bytes = readFileSync(join(dir, f));
+          const inst = parseInstance(bytes, f);
+          const hu = modalityValues((await decodeFrame(inst, 0)) as GrayFrame, inst.header);
+          return { ds: readNaturalDataset(bytes, f), hu };
+        }),
+      );
+    };
+    const byInstance = (xs: { ds: Record<string, unknown>; hu: Float32Array }[]) =>
+      new Map(xs.map((x) => [Number(x.ds.InstanceNumber), x]));
+    const low = byInstance(await restore('low'));
+    const high = byInstance(await restore('high'));
+    expect(low.size).toBe(10);
+    for (const [n, l] of low) {
+      expect(l.ds.SeriesDescription).toBe('small series [GSDiff] strength low');
+      expect(String(l.ds.DerivationDescription)).toContain(
+        'device=cpu; strength low (blend 0.5 with the input: input + 0.5 x (restored - input)); gsdiff ',
+      );
+      expect(String(high.get(n)?.ds.DerivationDescription)).toContain('; strength high (blend 1 with the input');
+      // Stored values are whole HU here (slope 1): half the change, give or take the rounding of each.
+      const src = readNaturalDataset(readFileSync(join(ctDir, `slice-${String(10 - n).padStart(2, '0')}.dcm`)), 'src');
+      expect(src.SOPInstanceUID).toBe(
+        (l.ds.SourceImageSequence as { ReferencedSOPInstanceUID: string }[])[0].ReferencedSOPInstanceUID,
+      );
+    }
+    // The input, re-read through the same decoder, against both outputs.
+    let worst = 0;
+    let changed = 0;
+    for (const [n, l] of low) {
+      const file = join(ctDir, `slice-${String(10 - n).padStart(2, '0')}.dcm`);
+      const inst = parseInstance(readFileSync(file), file);
+      const input = modalityValues((await decodeFrame(inst, 0)) as GrayFrame, inst.header);
+      const h = (high.get(n) as { hu: Float32Array }).hu;
+      for (let i = 0; i < input.length; i++) {
+        if (h[i] !== input[i]) changed++;
+        worst = Math.max(worst, Math.abs(l.hu[i] - input[i] - 0.5 * (h[i] - input[i])));
+      }
+    }
+    expect(changed).toBeGreaterThan(1000);
+    expect(worst).toBeLessThanOrEqual(1);
+
+    // A value outside low | medium | high is a usage error naming the option and the allowed values.
+    const bad = await gsdiff(
+      'restore',
+      ctDir,
+      '--pack',
+      DENOISER_PACK,
+      '--out',
+      join(tmp, 'out-bad'),
+      '--strength',
+      'max',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("option '--strength <level>' argument 'max' is invalid");
+    expect(bad.stderr).toContain('expected one of low, medium, high, got "max"');
+  }, 180_000);
+
   it('fails clearly on a missing pack and an unavailable device, leaving nothing behind', async () => {
     const out = join(tmp, 'out-fail');
     const a = await gsdiff('restore', ctDir, '--pack', join(tmp, 'no-pack'), '--out', out);

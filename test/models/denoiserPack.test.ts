@@ -188,7 +188,8 @@ describe('restoreSeries with a denoiser pack', () => {
 
   it('equals a whole-frame run of the network, with exact pass-through outside the CT window', async () => {
     const got: Float32Array[] = [];
-    for await (const e of restoreSeries(pack, ctSource(), { noise, header })) {
+    // strength high (weight 1): the network's own output, unblended.
+    for await (const e of restoreSeries(pack, ctSource(), { noise, header, strength: 'high' })) {
       if (e.type === 'frame') got[e.index] = e.values as Float32Array;
     }
     // Tiles cover [0, 64) and [16, 80) on each axis. The network sees 3 pixels to each side (three 3x3 convs), so
@@ -242,7 +243,7 @@ describe('restoreSeries with a denoiser pack', () => {
     for await (const e of restoreSeries(
       pack,
       { kind: 'rgb', count: 2, height: H, width: W, frame: async (i) => rgb(i) },
-      { noise, header },
+      { noise, header, strength: 'high' },
     )) {
       if (e.type === 'frame') out[e.index] = e.values as Uint8Array;
       if (e.type === 'done') tiles = e.tilesPerFrame;
@@ -313,9 +314,17 @@ describe('restoreSeries with a denoiser pack', () => {
     const spy = { warn: (...a: unknown[]) => lines.push(a) } as unknown as Parameters<
       typeof restoreSeries
     >[2]['logger'];
-    for await (const e of restoreSeries(pack, ctSource(), { noise, header, steps: 4, strength: 0.5, logger: spy }))
+    for await (const e of restoreSeries(pack, ctSource(), {
+      noise,
+      header,
+      steps: 4,
+      img2imgStrength: 0.5,
+      strength: 'low',
+      logger: spy,
+    }))
       void e;
     expect(lines).toHaveLength(1);
-    expect(JSON.stringify(lines[0])).toContain('options steps, strength are not used by denoiser packs');
+    // strength is used by every pack class, so it is not named.
+    expect(JSON.stringify(lines[0])).toContain('options steps, img2imgStrength are not used by denoiser packs');
   });
 });

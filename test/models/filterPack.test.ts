@@ -25,6 +25,7 @@ async function restored(packDir: string, src: SeriesSource): Promise<(Float32Arr
     for await (const ev of restoreSeries(pack, src, {
       noise: (k) => new Float32Array(k),
       header: { modality: 'CT', sopClassUid: '1.2.840.10008.5.1.4.1.1.2', samplesPerPixel: 1, acquisition: {} },
+      strength: 'high', // the filter's own output, unblended (test/models/strength.test.ts covers the blend)
       logger,
     }))
       if (ev.type === 'frame') out.push(ev.values);

@@ -75,7 +75,9 @@ describe('golden: TypeScript GSDiff pipeline vs the PyTorch reference', () => {
       {
         noise: () => noise.slice(),
         steps: 4,
-        strength: 1,
+        img2imgStrength: 1,
+        // The reference is the pipeline's own output: strength high (weight 1) leaves it unblended.
+        strength: 'high',
         eta: 0,
         header: { modality: 'CT', samplesPerPixel: 1, acquisition: { ctdiVol: 2.5 } },
       },

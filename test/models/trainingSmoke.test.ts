@@ -257,6 +257,7 @@ describe('training smoke: two steps per stage, export, runtime', () => {
         for await (const ev of restoreSeries(pack, one, {
           noise: (n) => new Float32Array(n),
           header: { modality: 'CT', samplesPerPixel: 1, acquisition: {} },
+          strength: 'high', // the network's own output, unblended, is what the checkpoint reproduces
         }))
           if (ev.type === 'frame') got.push(ev.values as Float32Array);
         expect(got).toHaveLength(1);

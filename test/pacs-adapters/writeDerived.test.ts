@@ -1,6 +1,7 @@
 import {
   decodeFrame,
   derivedSeriesSpec,
+  isDerived,
   modalityValues,
   parseInstance,
   readInstanceFile,
@@ -138,6 +139,43 @@ describe('writeDerivedInstance', () => {
     expect(() =>
       writeDerivedInstance(src, { kind: 'modality', frames: [] }, derivation, derivedSeriesSpec(src.header)),
     ).toThrow(/expected NumberOfFrames 1/);
+  });
+
+  it('records the strength: SeriesDescription within 64 characters, DerivationDescription with its weight', async () => {
+    const src = await readInstanceFile(sharedPath('ct-ge-head-human-tilted/01.dcm'));
+    const series = derivedSeriesSpec(src.header, [], new Date('2026-11-26T10:00:00Z'), 'medium');
+    const out = writeDerivedInstance(
+      src,
+      await identity(src),
+      { ...derivation, strength: { level: 'medium', weight: 0.75 } },
+      series,
+    );
+    const ds = readNaturalDataset(out.bytes, 'derived');
+    expect(ds.SeriesDescription).toMatch(/ \[GSDiff\] strength medium$/);
+    expect(ds.DerivationDescription).toContain(
+      'steps=20, grid=3x3; strength medium (blend 0.75 with the input: input + 0.75 x (restored - input)); gsdiff 0.1.0.',
+    );
+    expect(await dciodvfyErrors(out.bytes)).toEqual([]);
+    // A long source description is shortened, never the suffix (VR LO: 64 characters).
+    const long = derivedSeriesSpec({ seriesDescription: 'x'.repeat(80) }, [], new Date(), 'medium');
+    expect(long.seriesDescription).toHaveLength(64);
+    expect(long.seriesDescription.endsWith('x [GSDiff] strength medium')).toBe(true);
+    expect(derivedSeriesSpec({ seriesDescription: 'Abdomen 5mm' }, [], new Date(), 'low').seriesDescription).toBe(
+      'Abdomen 5mm [GSDiff] strength low',
+    );
+  });
+
+  it('tells our output apart by its suffix, with or without the strength', () => {
+    const facts = { sopClassUid: '1.2.840.10008.5.1.4.1.1.77.1.1.1', imageType: ['DERIVED', 'PRIMARY'] };
+    const summary = (seriesDescription: string) => ({
+      studyInstanceUid: '1.2',
+      seriesInstanceUid: '1.2.3',
+      seriesDescription,
+    });
+    expect(isDerived(summary('Capsule [GSDiff]'), facts)).toBe(true);
+    expect(isDerived(summary('Capsule [GSDiff] strength high'), facts)).toBe(true);
+    expect(isDerived(summary('Capsule'), facts)).toBe(false);
+    expect(isDerived(summary('Capsule [GSDiff] strength extreme'), facts)).toBe(false);
   });
 
   it('never modifies the source bytes', async () => {

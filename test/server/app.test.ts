@@ -104,6 +104,20 @@ describe('server app: auth, CORS, limits, errors', () => {
     await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', source: 'pacs' });
     await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', source: 'pacs', pushBack: false });
     expect(submitted.slice(1).map((j) => j.pushBack)).toEqual([true, false]);
+    // strength: low | medium | high passed on (the job service fills in the default); anything else named
+    expect((await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', strength: 'high' })).status).toBe(201);
+    expect(submitted.at(-1)).toMatchObject({ strength: 'high' });
+    expect((await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3' })).status).toBe(201);
+    expect(submitted.at(-1)?.strength).toBeUndefined();
+    for (const strength of ['max', 'HIGH', 0.5, null]) {
+      const r = await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', strength });
+      expect(r.status).toBe(400);
+      expect(await r.json()).toMatchObject({
+        code: 'SRV_ERR_BAD_REQUEST',
+        message: `strength: expected low | medium | high, got ${JSON.stringify(strength)}`,
+        details: { field: 'strength' },
+      });
+    }
     expect(audit.entries.find((e) => e.action === 'job.create')).toMatchObject({ seriesInstanceUid: '1.2.3' });
     expect(JSON.stringify(audit.entries)).not.toMatch(/PatientName|PatientID/);
   });

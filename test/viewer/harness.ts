@@ -82,6 +82,8 @@ export interface HookEvent {
   readonly original?: number;
   readonly restored?: number | null;
   readonly restoredImageId?: string | null;
+  readonly task?: string;
+  readonly strength?: string;
 }
 export interface CanvasStats {
   readonly width: number;

@@ -123,6 +123,8 @@ describeIfChromium('viewer (Chromium, real server)', () => {
     }
     await until(page, 'the first slice', async () => (await state(page)).panes.original.currentImageIdIndex === 0);
     await page.selectOption('#job-task', 'denoise');
+    expect(await page.inputValue('#job-strength')).toBe('medium'); // the default, preselected
+    await page.selectOption('#job-strength', 'high');
     await page.fill('#job-steps', '1');
     const t0 = Date.now();
     await page.click('#job-submit');
@@ -184,6 +186,28 @@ describeIfChromium('viewer (Chromium, real server)', () => {
     expect(right.nonBlank).toBeGreaterThan(right.width * right.height * 0.05);
     expect(right.distinct).toBeGreaterThan(10);
     await page.screenshot({ path: join(ARTIFACTS, '2-derived.png') });
+
+    // The strength chosen next to the task went with the POST, is in the job record, the derived series' description,
+    // the job list and the restored pane's footer.
+    expect(log.find((e) => e.event === 'job-launch')).toMatchObject({ task: 'denoise', strength: 'high' });
+    const id = derived.job!.id;
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const record = (await (await fetch(`${running.url}/api/jobs/${id}`, { headers: auth })).json()) as {
+      spec: { strength?: string };
+      derivedSeriesInstanceUid: string;
+    };
+    expect(record.spec.strength).toBe('high');
+    const meta = (await (
+      await fetch(`${running.url}/dicom-web/studies/${study}/series/${record.derivedSeriesInstanceUid}/metadata`, {
+        headers: { ...auth, accept: 'application/dicom+json' },
+      })
+    ).json()) as Record<string, { Value?: string[] }>[];
+    expect(meta[0]['0008103E'].Value?.[0]).toBe('low dose phantom [GSDiff] strength high');
+    await page
+      .locator(`#job-list li[data-job="${id}"] .title`, { hasText: `denoise · high · ${id.slice(0, 8)}` })
+      .waitFor({ timeout: 10_000 });
+    expect(await page.textContent('#info-restored')).toContain('stored derived series · strength high');
+    expect(await page.textContent('#job-info')).toContain('denoise · strength high · done');
   });
 
   it('synchronises slice, window and zoom between the panes, and each sync can be switched off', async () => {

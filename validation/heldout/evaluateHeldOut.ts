@@ -5,6 +5,7 @@ import {
   type DeviceRequest,
   type HeaderFacts,
   type SeriesSource,
+  type Strength,
 } from '../../models/index.js';
 import { validationError } from '../errors.js';
 import { createRng } from '../lowdose/index.js';
@@ -22,7 +23,8 @@ import type { HeldOutClip, HeldOutCt } from './readTrainingData.js';
 
 /** A method under test: the degraded input itself, or a pack run through the runtime. */
 export type Method =
-  { readonly name: 'input' } | { readonly name: string; readonly pack: string; readonly skipAir?: boolean };
+  | { readonly name: 'input' }
+  | { readonly name: string; readonly pack: string; readonly skipAir?: boolean; readonly strength?: Strength };
 
 export interface CtFigures {
   readonly psnrMetric: number;
@@ -73,6 +75,8 @@ async function runPack(
       header,
       // Only GSDiff packs skip air tiles; a denoiser pack would log the option as unused.
       skipAir: pack.kind === 'gsdiff' && 'skipAir' in method ? method.skipAir : undefined,
+      // Every pack class; the runtime's default (medium) when the method gives none.
+      strength: 'strength' in method ? method.strength : undefined,
       logger,
     })) {
       if (ev.type === 'frame') frames[ev.index] = ev.values;

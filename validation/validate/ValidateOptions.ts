@@ -1,5 +1,5 @@
 import type { Logger } from '../../common/index.js';
-import type { DeviceRequest } from '../../models/index.js';
+import type { DeviceRequest, Strength } from '../../models/index.js';
 import type { HuWindow, Roi } from '../metrics/index.js';
 import type { ValidationSeries } from './ValidationSeries.js';
 
@@ -21,6 +21,8 @@ export interface ValidateOptions {
   /** The degraded input itself is always the first row; these follow. */
   readonly methods: readonly ValidationMethod[];
   readonly device: DeviceRequest;
+  /** Restoration strength of every pack method (default: the runtime's, medium). */
+  readonly strength?: Strength;
   /** User-given homogeneous ROIs for noise SD and NPS (replace the automatic ones). */
   readonly noiseRois?: readonly Roi[];
   /** User-given CNR ROIs. */

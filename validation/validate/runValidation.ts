@@ -195,6 +195,7 @@ async function runPack(
       noise: (n) => Float32Array.from({ length: n }, () => rng.normal()),
       header: input.header,
       logger: o.logger,
+      ...(o.strength ? { strength: o.strength } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
     })) {
       if (ev.type === 'frame') await take(ev.index, ev.values);

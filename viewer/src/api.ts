@@ -1,9 +1,12 @@
 import { ViewerError } from './errors.js';
 import type { DicomJsonDataset } from './dicomJson.js';
 import type { SeriesSummary, StudySummary } from '../../pacs-adapters/pacs/PacsAdapter.js';
+import type { Strength } from '../../models/pipeline/Strength.js';
 
 /** As `GET /api/sources/{id}/studies` and `…/series` list them: the adapters' summaries, one definition. */
 export type { SeriesSummary, StudySummary };
+/** The job's restoration strength: the runtime's own type (a file with no imports, so nothing else is pulled in). */
+export type { Strength };
 
 export type JobTask = 'denoise' | 'deblur' | 'auto';
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -17,6 +20,8 @@ export interface JobRecord {
     readonly seriesInstanceUid: string;
     readonly task: JobTask;
     readonly steps?: number;
+    /** Always set by the server for new jobs (default medium); absent in records from before strength existed. */
+    readonly strength?: Strength;
   };
   readonly state: JobState;
   readonly stage?: string;
@@ -38,6 +43,8 @@ export interface JobSubmission {
   readonly seriesInstanceUid: string;
   readonly task: JobTask;
   readonly steps?: number;
+  /** Absent: the server's default (medium). */
+  readonly strength?: Strength;
 }
 
 /**

@@ -68,8 +68,13 @@ export class App {
   async launch(launch: JobLaunch): Promise<void> {
     const target = this.selected;
     if (!target) throw new Error('launch: expected a selected series, got none');
-    this.events.record('job-launch', { task: launch.task, steps: launch.steps ?? null });
-    const job = await this.api.submitJob({ ...target, task: launch.task, steps: launch.steps });
+    this.events.record('job-launch', { task: launch.task, strength: launch.strength, steps: launch.steps ?? null });
+    const job = await this.api.submitJob({
+      ...target,
+      task: launch.task,
+      strength: launch.strength,
+      steps: launch.steps,
+    });
     this.events.record('job-submitted', { job: job.id });
     await this.openJob(job);
   }

@@ -1,10 +1,12 @@
-import type { ApiClient, JobRecord, JobTask } from './api.js';
+import type { ApiClient, JobRecord, JobTask, Strength } from './api.js';
 import { h } from './dom.js';
 import { describeError } from './errors.js';
 
 export interface JobPanelElements {
   readonly form: HTMLFormElement;
   readonly task: HTMLSelectElement;
+  /** low / medium / high, next to the task. */
+  readonly strength: HTMLSelectElement;
   readonly steps: HTMLInputElement;
   readonly submit: HTMLButtonElement;
   readonly target: HTMLElement;
@@ -14,6 +16,7 @@ export interface JobPanelElements {
 
 export interface JobLaunch {
   readonly task: JobTask;
+  readonly strength: Strength;
   /** DDIM steps; undefined = the server's / pack's default. */
   readonly steps?: number;
 }
@@ -21,8 +24,8 @@ export interface JobLaunch {
 const POLL_MS = 1500;
 
 /**
- * The job launcher (task, steps → `POST /api/jobs` through `onLaunch`) and the job list (`GET /api/jobs`, polled
- * while the page is visible) with a progress bar per job and a Review button.
+ * The job launcher (task, strength, steps → `POST /api/jobs` through `onLaunch`) and the job list (`GET /api/jobs`,
+ * polled while the page is visible) with task and strength, a progress bar per job and a Review button.
  */
 export class JobPanel {
   private timer: number | undefined;
@@ -80,7 +83,11 @@ export class JobPanel {
     this.els.submit.disabled = true;
     this.els.message.textContent = 'Submitting…';
     try {
-      await this.onLaunch({ task: this.els.task.value as JobTask, steps });
+      await this.onLaunch({
+        task: this.els.task.value as JobTask,
+        strength: this.els.strength.value as Strength,
+        steps,
+      });
       this.els.message.textContent = '';
       await this.refresh();
     } catch (e) {
@@ -97,7 +104,7 @@ export class JobPanel {
     return h(
       'li',
       { 'data-job': job.id, 'data-state': job.state },
-      h('span', { class: 'title' }, `${job.spec.task} · ${job.id.slice(0, 8)}`),
+      h('span', { class: 'title' }, [job.spec.task, job.spec.strength, job.id.slice(0, 8)].filter(Boolean).join(' · ')),
       h('span', { class: `state state-${job.state}` }, job.stage && job.state === 'running' ? job.stage : job.state),
       h('progress', { max: Math.max(1, total), value: done }),
       h('span', { class: 'meta' }, `${done}/${total || '?'} frames${job.error ? ` · ${job.error.code}` : ''}`),

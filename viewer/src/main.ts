@@ -54,7 +54,15 @@ async function main(): Promise<void> {
     },
     jobChanged: (job) => {
       jobInfo.textContent = job
-        ? `job ${job.id.slice(0, 8)} · ${job.state} · ${job.progress.done}/${job.progress.total}`
+        ? [
+            `job ${job.id.slice(0, 8)}`,
+            job.spec.task,
+            job.spec.strength && `strength ${job.spec.strength}`,
+            job.state,
+            `${job.progress.done}/${job.progress.total}`,
+          ]
+            .filter(Boolean)
+            .join(' · ')
         : '';
     },
     restoredEmpty: (empty) => {
@@ -92,7 +100,11 @@ async function main(): Promise<void> {
   attachPaneInfo(review, 'original', byId('info-original', HTMLElement));
   attachPaneInfo(review, 'restored', byId('info-restored', HTMLElement), () => {
     const s = review.current;
-    return s.source === 'none' ? '' : s.source === 'stream' ? 'streamed frames' : 'stored derived series';
+    if (s.source === 'none') return '';
+    const strength = app.job?.spec.strength;
+    return [s.source === 'stream' ? 'streamed frames' : 'stored derived series', strength && `strength ${strength}`]
+      .filter(Boolean)
+      .join(' · ');
   });
   const toolbar = new Toolbar(review, {
     presets: byId('presets', HTMLElement),
@@ -189,6 +201,7 @@ async function main(): Promise<void> {
     {
       form: byId('job-form', HTMLFormElement),
       task: byId('job-task', HTMLSelectElement),
+      strength: byId('job-strength', HTMLSelectElement),
       steps: byId('job-steps', HTMLInputElement),
       submit: byId('job-submit', HTMLButtonElement),
       target: byId('job-target', HTMLElement),

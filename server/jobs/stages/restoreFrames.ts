@@ -1,4 +1,10 @@
-import { restoreSeries, type SeriesSource, type SeriesTimings } from '../../../models/index.js';
+import {
+  DEFAULT_STRENGTH,
+  restoreSeries,
+  STRENGTH_WEIGHTS,
+  type SeriesSource,
+  type SeriesTimings,
+} from '../../../models/index.js';
 import {
   derivedSeriesSpec,
   DerivedSeriesWriter,
@@ -50,9 +56,9 @@ export interface RestoredSeries {
 const INSTANCE_CACHE = 2;
 
 /**
- * The restoration of a pulled series with the job's pack (seeded by the job): every restored frame and every
- * complete derived instance go to `sink`, in order. The derived SeriesInstanceUID is recorded (ctx.update) before
- * the first output, so a restart can tell whether that series was published.
+ * The restoration of a pulled series with the job's pack (seeded by the job, at its strength): every restored frame
+ * and every complete derived instance go to `sink`, in order. The derived SeriesInstanceUID is recorded (ctx.update)
+ * before the first output, so a restart can tell whether that series was published.
  * @throws MODEL_ERR_CANCELLED when cancelled; every error of loadPack, restoreSeries, the writer and the sink
  */
 export async function restoreFrames(
@@ -65,19 +71,22 @@ export async function restoreFrames(
   const job = ctx.job;
   const pack = await ctx.packs.acquire(ctx.packDir, ctx.device);
   const isRgb = s.samplesPerPixel === 3;
-  // A denoiser pack takes no steps, strength or degradation text (models/README.md, DenoiserPipeline).
+  // Every pack class takes the strength (a record from before strength existed runs at the default).
+  const strength = job.spec.strength ?? DEFAULT_STRENGTH;
+  const runStrength = { level: strength, weight: STRENGTH_WEIGHTS[strength] };
+  // A denoiser pack takes no steps, img2img strength or degradation text (models/README.md, DenoiserPipeline).
   const gsdiff =
     pack.kind === 'gsdiff'
       ? {
           pack,
           steps: job.spec.steps ?? ctx.defaultSteps ?? pack.index.defaults.steps,
-          strength: pack.index.defaults.strength,
+          img2imgStrength: pack.index.defaults.strength,
           forced: taskDegradation(job.spec.task, pack.labels),
         }
       : undefined;
 
   // 1. The derived series' identity, recorded before anything is written.
-  const spec = derivedSeriesSpec(h, ctx.takenSeriesNumbers(s.studyInstanceUid));
+  const spec = derivedSeriesSpec(h, ctx.takenSeriesNumbers(s.studyInstanceUid), new Date(), strength);
   ctx.reserveSeriesNumber(s.studyInstanceUid, spec.seriesNumber);
   ctx.update({ derivedSeriesInstanceUid: spec.seriesInstanceUid, progress: { done: 0, total: s.slices.length } });
 
@@ -136,8 +145,9 @@ export async function restoreFrames(
       samplesPerPixel: h.samplesPerPixel,
       acquisition: h.acquisition,
     },
+    strength,
     steps: gsdiff?.steps,
-    strength: gsdiff?.strength,
+    img2imgStrength: gsdiff?.img2imgStrength,
     degradation: gsdiff?.forced,
     signal: ctx.signal,
     logger: ctx.logger,
@@ -152,7 +162,8 @@ export async function restoreFrames(
             pack: { ...gsdiff.pack.index, sha256: pack.sha256 },
             device: pack.device,
             steps: gsdiff.steps,
-            strength: gsdiff.strength,
+            img2imgStrength: gsdiff.img2imgStrength,
+            strength: runStrength,
             seed: job.seed,
             softwareVersion: ctx.softwareVersion,
           })
@@ -161,6 +172,7 @@ export async function restoreFrames(
             task,
             pack: { ...pack.index, sha256: pack.sha256 },
             device: pack.device,
+            strength: runStrength,
             softwareVersion: ctx.softwareVersion,
           });
       ctx.update({ degradation });

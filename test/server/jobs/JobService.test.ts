@@ -34,6 +34,7 @@ describe('JobService', () => {
     expect(done.error).toBeUndefined();
     expect(done.progress).toEqual({ done: SLICES, total: SLICES });
     expect(done.attempts).toBe(1);
+    expect(done.spec.strength).toBe('medium'); // the default, recorded
     expect(done.degradation).toMatch(/noise/);
     expect(done.timings.pull).toEqual(expect.any(Number));
     expect(done.timings.publish).toEqual(expect.any(Number));
@@ -45,7 +46,11 @@ describe('JobService', () => {
     expect(derived).toHaveLength(SLICES);
     const first = parseInstance(readFileSync(derived[0].path), derived[0].path).header;
     expect(first.studyInstanceUid).toBe(a.study);
-    expect(first.seriesDescription).toMatch(/\[GSDiff\]$/);
+    expect(first.seriesDescription).toMatch(/ \[GSDiff\] strength medium$/);
+    const ds = readNaturalDataset(readFileSync(derived[0].path), derived[0].path);
+    expect(String(ds.DerivationDescription)).toMatch(
+      /img2img_strength=1, .*; strength medium \(blend 0\.75 with the input/,
+    );
 
     const frames = join(env.dataDir, 'jobs', job.id, 'frames');
     const bins = readdirSync(frames).filter((f) => f.endsWith('.bin'));
@@ -64,10 +69,13 @@ describe('JobService', () => {
         task: 'auto',
         pack: 'tiny-denoiser-test',
         steps: 3,
+        strength: 'low',
       },
       'tester',
     );
+    expect(job.spec.strength).toBe('low');
     const done = await waitFor(env.jobs, job.id, ended);
+    expect(env.jobs.get(job.id)?.spec.strength).toBe('low');
     expect(done.state).toBe('done');
     expect(done.error).toBeUndefined();
     expect(done.progress).toEqual({ done: SLICES, total: SLICES });
@@ -77,8 +85,9 @@ describe('JobService', () => {
     expect(derived).toHaveLength(SLICES);
     const ds = readNaturalDataset(readFileSync(derived[0].path), derived[0].path);
     expect(String(ds.DerivationDescription)).toMatch(
-      /^single-network denoiser \(baseline\); task denoise; model pack tiny-denoiser-test v0\.1\.0 sha256:[0-9a-f]{64}; tile=64x64, device=cpu;/,
+      /^single-network denoiser \(baseline\); task denoise; model pack tiny-denoiser-test v0\.1\.0 sha256:[0-9a-f]{64}; tile=64x64, device=cpu; strength low \(blend 0\.5 with the input: input \+ 0\.5 x \(restored - input\)\);/,
     );
+    expect(ds.SeriesDescription).toMatch(/ \[GSDiff\] strength low$/);
   });
 
   it('validates submissions: unknown source, pack, task; missing series', async () => {
@@ -93,6 +102,10 @@ describe('JobService', () => {
       code: 'SRV_ERR_BAD_REQUEST',
     });
     await expect(env.jobs.submit({ ...base, steps: 0 }, 't')).rejects.toMatchObject({ code: 'SRV_ERR_BAD_REQUEST' });
+    await expect(env.jobs.submit({ ...base, strength: 'max' as unknown as 'low' }, 't')).rejects.toMatchObject({
+      code: 'SRV_ERR_BAD_REQUEST',
+      details: { field: 'strength' },
+    });
     await expect(env.jobs.submit({ ...base, task: 'sharpen' as unknown as 'auto' }, 't')).rejects.toMatchObject({
       code: 'SRV_ERR_BAD_REQUEST',
     });

@@ -1,0 +1,25 @@
+/**
+ * Restoration strength as vendor denoisers offer it. It acts as one blend of each restored frame with its input,
+ * out = input + w · (restored − input), applied after the whole pipeline for every pack class (models/README.md
+ * "Strength"), so its effect is predictable: the change, and with it the noise removed, scales with w.
+ *
+ * This file has no imports on purpose: the viewer takes the type from here (type-only) without pulling the runtime.
+ */
+export type Strength = 'low' | 'medium' | 'high';
+
+/** Every strength, weakest first (the order the CLI, API and viewer list them in). */
+export const STRENGTHS: readonly Strength[] = Object.freeze(['low', 'medium', 'high'] as const);
+
+/**
+ * The blend weight w of each strength. Frozen: derived series record the strength and its weight, so a change here
+ * changes what an old label meant. high = 1 is the pipeline's own output, unblended.
+ */
+export const STRENGTH_WEIGHTS: Readonly<Record<Strength, number>> = Object.freeze({ low: 0.5, medium: 0.75, high: 1 });
+
+/** The strength of every surface (CLI, API, jobs, evaluate, validate, the runtime) when none is given. */
+export const DEFAULT_STRENGTH: Strength = 'medium';
+
+/** True for 'low', 'medium' and 'high' (anything else, including other case, is not a strength). */
+export function isStrength(v: unknown): v is Strength {
+  return typeof v === 'string' && (STRENGTHS as readonly string[]).includes(v);
+}
