@@ -53,6 +53,7 @@ from gsdiff.dncnn import DnCnn, init_weights  # noqa: E402
 from gsdiff.mapping import clip_normalise, splice  # noqa: E402
 from gsdiff.redcnn import RedCnn  # noqa: E402
 from gsdiff.scheduler import alphas_cumprod, scheduler_config  # noqa: E402
+from gsdiff.state import data_manifest, read_state, write_state  # noqa: E402
 from gsdiff.tokenizer import ClipTokenizer, write_tokenizer_files  # noqa: E402
 
 STAGES = ('aux', 'vae', 'joint', 'redcnn', 'dncnn')
@@ -399,6 +400,13 @@ def main() -> None:
     p.add_argument('--width', type=int, default=48, help='dncnn: channels of the hidden convs')
     p.add_argument('--batch-norm', action='store_true',
                    help='dncnn: BatchNorm after the middle convs (folded into them at export)')
+    p.add_argument('--resume', type=Path, default=None,
+                   help='a committed state folder (models/training/state/<run>): start from its <stage>.state.pt '
+                        'when --out has no checkpoint of the stage yet')
+    p.add_argument('--commit-state', type=Path, default=None,
+                   help='write the compact state (<stage>.state.pt) into this folder when the budget ends')
+    p.add_argument('--warm-restart', action='store_true',
+                   help='--commit-state without the optimiser moments (weights only; documented in the state)')
     args = p.parse_args()
     if args.minutes is None and args.steps is None:
         raise SystemExit('train: expected --minutes or --steps')
@@ -418,6 +426,16 @@ def main() -> None:
         print(f'train: left out, fewer than {scfg.frames + 1} slices: {", ".join(sampler.skipped)}', flush=True)
     run = Run(args, cfg)
     run.sampler = sampler
+    if args.resume is not None and not run.ckpt.exists():
+        # the committed state becomes the run's checkpoint; the usual resume then takes it up
+        state = read_state(args.resume / f'{args.stage}.state.pt')
+        if state['stage'] != args.stage or state['config'] != cfg.name:
+            raise SystemExit(f"train: {args.resume}: holds {state['stage']}/{state['config']}, expected {args.stage}/{cfg.name}")
+        if state['train'] != args.train:
+            print(f"train: resuming a run trained on {state['train']} with --train {args.train}", flush=True)
+        args.out.mkdir(parents=True, exist_ok=True)
+        torch.save({k: v for k, v in state.items() if k not in ('format', 'optimizer', 'data')}, run.ckpt)
+        print(f"train: {args.resume}: step {state['step']}, {state['elapsed_s'] / 60:.1f} min, optimizer {state['optimizer']}", flush=True)
     if args.stage == 'dncnn' and run.ckpt.exists():  # before anything is written: a refused run changes nothing
         had, want = torch.load(run.ckpt, map_location='cpu')['extra'].get('arch'), dncnn_arch(args, sampler)
         if had != want:
@@ -432,6 +450,11 @@ def main() -> None:
     }, indent=1) + '\n')  # fmt: skip
     stages = {'aux': stage_aux, 'vae': stage_vae, 'joint': stage_joint, 'redcnn': stage_redcnn, 'dncnn': stage_dncnn}
     stages[args.stage](run, sampler)
+    if args.commit_state is not None:
+        names = [n for n in args.train.split(',') if n]
+        path = write_state(torch.load(run.ckpt, map_location='cpu'), args.commit_state, data_manifest(args.data, names),
+                           warm_restart=args.warm_restart)
+        print(f'train: state -> {path} ({path.stat().st_size / 1e6:.2f} MB)', flush=True)
 
 
 if __name__ == '__main__':

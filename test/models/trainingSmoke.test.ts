@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -182,6 +182,33 @@ describe('training smoke: two steps per stage, export, runtime', () => {
     expect(await py(TRAIN, '--stage', 'dncnn', ...bn, '--batch-norm', '--depth', '4', '--width', '8')).toContain(
       'dncnn: 2 steps',
     );
+    // a fresh clone resumes from the committed state (issue "Step 12": training accumulates across sessions), two
+    // steps on this data, and commits its own compact state
+    const COMMITTED_DNCNN_STEPS = Number(
+      (
+        await run(PY, [
+          '-c',
+          "import torch; print(torch.load('models/training/state/dncnn/dncnn.state.pt', map_location='cpu')['step'])",
+        ])
+      ).stdout.trim(),
+    );
+    expect(COMMITTED_DNCNN_STEPS).toBeGreaterThan(1000);
+    const runCommitted = join(dir, 'run-committed');
+    const stateOut = join(dir, 'state');
+    const fromState = await py(
+      TRAIN,
+      ...['--stage', 'dncnn', '--data', data, '--train', 'head', '--out', runCommitted, '--threads', '1'],
+      ...['--resume', 'models/training/state/dncnn', '--steps', String(COMMITTED_DNCNN_STEPS + 2)],
+      ...['--commit-state', stateOut],
+    );
+    expect(fromState).toContain(`models/training/state/dncnn: step ${COMMITTED_DNCNN_STEPS}`);
+    expect(fromState).toContain(`dncnn: ${COMMITTED_DNCNN_STEPS + 2} steps`);
+    const committedLog = (await readFile(join(runCommitted, 'dncnn.log.jsonl'), 'utf8')).trim().split('\n');
+    expect(committedLog.map((l) => (JSON.parse(l) as { step: number }).step)).toEqual([
+      COMMITTED_DNCNN_STEPS + 1,
+      COMMITTED_DNCNN_STEPS + 2,
+    ]);
+    expect((await stat(join(stateOut, 'dncnn.state.pt'))).size).toBeLessThan(2e6);
     // resuming a finished budget trains nothing more
     expect(await py(TRAIN, '--stage', 'aux', ...common)).toContain('aux: 2 steps');
 
