@@ -20,6 +20,8 @@ Stages (each resumes from ``<out>/<stage>.pt`` when present; a budget in minutes
   * L_con (bounded, ours): triplet hinge max(0, m + ||Z_a - Z_p||^2 - ||Z_a - Z_n||^2) / dim with margin m = 1,
     Z_p from the window shifted by one frame, Z_n from a window of the other degradation type in the batch.
 - ``redcnn``: RED-CNN on single frames (MSE, as its paper), same data, split and crops.
+- ``trn``: the TRN alone on L_rec (MSE of T(V_d) against V_c) over whole k-frame windows, CT only by default, 64-px
+  crops; the joint stage then starts from its ``trn.pt`` (issue "Step 12": pretrain the restorer first).
 - ``dncnn``: DnCNN (gsdiff/dncnn.py, ``--depth`` x ``--width``, default 8 x 48, ``--batch-norm`` optional) on single
   frames by residual learning (MSE between the predicted and the true noise, noisy - clean), Adam at 1e-3; CT only
   and 48x48 crops unless ``--ct-fraction`` / ``--crop`` say otherwise (CT only: one grey channel inside the net; with
@@ -56,14 +58,14 @@ from gsdiff.scheduler import alphas_cumprod, scheduler_config  # noqa: E402
 from gsdiff.state import data_manifest, read_state, write_state  # noqa: E402
 from gsdiff.tokenizer import ClipTokenizer, write_tokenizer_files  # noqa: E402
 
-STAGES = ('aux', 'vae', 'joint', 'redcnn', 'dncnn')
+STAGES = ('aux', 'vae', 'joint', 'redcnn', 'dncnn', 'trn')
 LAMBDA_REC, LAMBDA_CON, CON_MARGIN = 0.2, 0.01, 1.0
 T_REC = 10
-BATCH = {'aux': 16, 'vae': 4, 'joint': 2, 'redcnn': 16, 'dncnn': 16}
-LR = {'aux': 1e-3, 'vae': 1e-3, 'joint': 4e-4, 'redcnn': 2e-4, 'dncnn': 1e-3}
+BATCH = {'aux': 16, 'vae': 4, 'joint': 2, 'redcnn': 16, 'dncnn': 16, 'trn': 4}
+LR = {'aux': 1e-3, 'vae': 1e-3, 'joint': 4e-4, 'redcnn': 2e-4, 'dncnn': 1e-3, 'trn': 1e-3}
 SINGLE_FRAME = ('redcnn', 'dncnn')  # baselines: windows of one frame
-CROP = {'dncnn': 48}  # --crop default per stage (32 otherwise)
-CT_FRACTION = {'dncnn': 1.0}  # --ct-fraction default per stage (0.75 otherwise)
+CROP = {'dncnn': 48, 'trn': 64}  # --crop default per stage (32 otherwise)
+CT_FRACTION = {'dncnn': 1.0, 'trn': 1.0}  # --ct-fraction default per stage (0.75 otherwise)
 EMA = 0.98
 
 
@@ -277,9 +279,15 @@ def stage_joint(run: Run, sampler: WindowSampler) -> None:
     # drift under the U-Net.
     models['vae_decoder'] = construct('vae_decoder', cfg)
     models['vae_decoder'].load_state_dict(vae['models']['vae_decoder'])
-    # TRN output head at zero: T(V_d) = V_d at the start, so V_r starts as D_V.
-    torch.nn.init.zeros_(models['trn'].head.weight)
-    torch.nn.init.zeros_(models['trn'].head.bias)
+    if (run.out / 'trn.pt').exists():
+        # issue "Step 12": the TRN pretrained alone on L_rec (stage trn) starts the joint stage as the restorer, and
+        # the diffusion branch learns what it misses
+        models['trn'].load_state_dict(run.load_prev('trn')['models']['trn'])
+        print(f"joint: TRN from {run.out / 'trn.pt'}", flush=True)
+    else:
+        # TRN output head at zero: T(V_d) = V_d at the start, so V_r starts as D_V.
+        torch.nn.init.zeros_(models['trn'].head.weight)
+        torch.nn.init.zeros_(models['trn'].head.bias)
     opt = adam(models, LR['joint'])
     tok = tokenizer_for(cfg, run.out / 'tokenizer')
     acp = torch.tensor(alphas_cumprod(scheduler_config()), dtype=torch.float32)
@@ -345,6 +353,26 @@ def stage_redcnn(run: Run, sampler: WindowSampler) -> None:
         x, y = b.degraded.flatten(0, 1), b.clean.flatten(0, 1)
         loss = F.mse_loss(models['denoiser'](x), y)
         return {'total': loss, 'mse': loss}
+
+    run.loop(models, opt, step)
+
+
+def stage_trn(run: Run, sampler: WindowSampler) -> None:
+    """Issue "Step 12", 1a: the TRN pretrained alone on L_rec, T(V_d) against V_c over whole k-frame windows (MSE,
+    the figure PSNR measures), before the joint stage takes it up."""
+    models = {'trn': fresh('trn', run.cfg, run.args.seed + 23)}
+    opt = adam(models, LR['trn'])
+
+    def step(rng: np.random.RandomState) -> dict:
+        b = sampler.sample(BATCH['trn'])
+        restored = models['trn'](b.degraded)
+        loss = F.mse_loss(restored, b.clean)
+        with torch.no_grad():
+            mse_in = float(F.mse_loss(b.degraded, b.clean))
+        for key, v in (('ema_mse_in', mse_in), ('ema_mse', float(loss))):
+            run.extra[key] = EMA * run.extra.get(key, v) + (1 - EMA) * v
+        gain = 10 * math.log10(max(run.extra['ema_mse_in'], 1e-12) / max(run.extra['ema_mse'], 1e-12))
+        return {'total': loss, 'mse': loss, 'gain_db_avg': torch.tensor(gain)}
 
     run.loop(models, opt, step)
 
@@ -448,7 +476,8 @@ def main() -> None:
         **({'crop': args.crop, 'ct_fraction': args.ct_fraction, 'arch': dncnn_arch(args, sampler), 'optimizer': 'adam'}
            if args.stage == 'dncnn' else {}),
     }, indent=1) + '\n')  # fmt: skip
-    stages = {'aux': stage_aux, 'vae': stage_vae, 'joint': stage_joint, 'redcnn': stage_redcnn, 'dncnn': stage_dncnn}
+    stages = {'aux': stage_aux, 'vae': stage_vae, 'joint': stage_joint, 'redcnn': stage_redcnn, 'dncnn': stage_dncnn,
+              'trn': stage_trn}
     stages[args.stage](run, sampler)
     if args.commit_state is not None:
         names = [n for n in args.train.split(',') if n]

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -212,6 +212,18 @@ describe('training smoke: two steps per stage, export, runtime', () => {
     // resuming a finished budget trains nothing more
     expect(await py(TRAIN, '--stage', 'aux', ...common)).toContain('aux: 2 steps');
 
+    // gsdiff-n (issue "Step 12"): the NAFNet TRN pretrained alone (stage trn), then taken up by the joint stage
+    const runN = join(dir, 'run-n');
+    await mkdir(runN);
+    for (const f of ['aux.pt', 'vae.pt']) await copyFile(join(runDir, f), join(runN, f));
+    const nArgs = ['--config', 'gsdiff-n', '--data', data, '--train', 'head', '--out', runN, '--steps', '2'];
+    expect(await py(TRAIN, '--stage', 'trn', ...nArgs, '--threads', '1')).toContain('trn: 2 steps');
+    const jointN = await py(TRAIN, '--stage', 'joint', ...nArgs, '--ct-fraction', '1', '--threads', '1');
+    expect(jointN).toContain('joint: TRN from');
+    expect(jointN).toContain('joint: 2 steps');
+    const gsdiffNPack = join(dir, 'pack-gsdiff-n');
+    expect(await py(EXPORT, '--run', runN, '--out', gsdiffNPack)).toContain('pack:');
+
     const gsdiffPack = join(dir, 'pack-gsdiff');
     const redcnnPack = join(dir, 'pack-redcnn');
     expect(await py(EXPORT, '--run', runDir, '--out', gsdiffPack)).toContain('pack:');
@@ -247,7 +259,7 @@ describe('training smoke: two steps per stage, export, runtime', () => {
       return f;
     });
     const src: SeriesSource = { kind: 'ct', count: 9, height: 64, width: 64, frame: async (i) => frames[i] };
-    for (const dirPack of [gsdiffPack, redcnnPack, dncnnPack]) {
+    for (const dirPack of [gsdiffPack, gsdiffNPack, redcnnPack, dncnnPack]) {
       const pack = await loadPack(dirPack, { device: 'cpu', logger });
       try {
         const got: number[] = [];

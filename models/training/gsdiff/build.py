@@ -19,6 +19,7 @@ from .dpm import DetailPreservationModule
 from .extractor import DegradationExtractor
 from .recognizer import DegradationRecognizer
 from .trn import TailRefineNetwork
+from .trn_naf import NafTailRefineNetwork
 from .unet import UNet
 from .vae import VaeDecoder, VaeEncoder
 from .vae_s2d import SpaceToDepthDecoder, SpaceToDepthEncoder
@@ -100,6 +101,8 @@ def construct(name: str, cfg: TinyConfig) -> nn.Module:
             unet.residual_downscales(),
         )
     if name == 'trn':
+        if cfg.trn_kind == 'naf':
+            return NafTailRefineNetwork(cfg.trn_channels, cfg.trn_blocks, cfg.trn_middle)
         return TailRefineNetwork(cfg.trn_channels, cfg.trn_heads, cfg.trn_window, cfg.trn_patch)
     if name == 'degradation_extractor':
         return DegradationExtractor(cfg.embed_dim, cfg.z_tokens, cfg.z_dim)

@@ -37,6 +37,9 @@ class TinyConfig:
     trn_heads: int = 2
     trn_window: int = 4
     trn_patch: int = 1  # 1: full-resolution stem; 2: Swin patch embedding (half resolution inside the TRN)
+    trn_kind: str = 'swin'  # 'swin': trn.py (Swin window attention); 'naf': trn_naf.py (NAFNet blocks, full resolution)
+    trn_blocks: tuple[int, ...] = (1, 1, 1)  # naf: blocks per encoder (and decoder) level
+    trn_middle: int = 1  # naf: blocks at the lowest level
     # CLIP
     clip_width: int = 32
     clip_layers: int = 2
@@ -105,5 +108,7 @@ GSDIFF_S = TinyConfig(
 )
 # Ablation: the same model without grid splicing (one frame per window).
 GSDIFF_S_1X1 = replace(GSDIFF_S, name='gsdiff-s-1x1', grid_rows=1, grid_cols=1)
-CONFIGS = {c.name: c for c in (TINY, GSDIFF_S, GSDIFF_S_1X1)}
+# issue "Step 12": capacity in the TRN (NAFNet U-Net over the 9 frames at full resolution, temporal fusion per level)
+GSDIFF_N = replace(GSDIFF_S, name='gsdiff-n', trn_kind='naf', trn_channels=(24, 48, 96), trn_blocks=(1, 1, 1), trn_middle=1)
+CONFIGS = {c.name: c for c in (TINY, GSDIFF_S, GSDIFF_S_1X1, GSDIFF_N)}
 SEED = 20260101
