@@ -1,42 +1,11 @@
 import { createLogger } from '../../../common/index.js';
-import {
-  createRng,
-  HU_WINDOWS,
-  renderHtml,
-  runValidation,
-  type ValidationResult,
-  type ValidationSeries,
-} from '../../../validation/index.js';
+import { createRng, HU_WINDOWS, renderHtml, runValidation, type ValidationResult } from '../../../validation/index.js';
+import { discPhantom as phantom, phantomSeries as series } from '../helpers/discPhantom.js';
 
 // One 96x96 slice of a disc phantom (muscle 40 HU, a fat insert −100 HU, air outside): the clean slice is the
 // reference, the noisy one (white noise SD 30 HU) the input; the methods are the identity and bilateral packs through
 // the real runtime, and the reference itself given as a restored series (PSNR +∞, SSIM 1).
-const N = 96;
 const logger = createLogger('silent');
-
-function phantom(): Float32Array {
-  const img = new Float32Array(N * N);
-  for (let y = 0; y < N; y++)
-    for (let x = 0; x < N; x++) {
-      const r = Math.hypot(x - N / 2, y - N / 2);
-      const insert = Math.hypot(x - 60, y - 40) < 9;
-      img[y * N + x] = r < 44 ? (insert ? -100 : 40) : -1000;
-    }
-  return img;
-}
-
-function series(label: string, frames: Float32Array[]): ValidationSeries {
-  return {
-    label,
-    kind: 'ct',
-    count: frames.length,
-    height: N,
-    width: N,
-    pixelSpacingMm: [0.7, 0.7],
-    header: { modality: 'CT', sopClassUid: '1.2.840.10008.5.1.4.1.1.2', samplesPerPixel: 1, acquisition: {} },
-    frame: (i) => Promise.resolve(frames[i]),
-  };
-}
 
 /** The inline SVGs of the report, by title. */
 function plots(html: string): Map<string, string> {

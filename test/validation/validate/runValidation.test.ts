@@ -1,35 +1,11 @@
 import { createLogger } from '../../../common/index.js';
 import { createRng, HU_WINDOWS, psnr, runValidation, type ValidationSeries } from '../../../validation/index.js';
+import { discPhantom as phantom, PHANTOM_SIZE as N, phantomSeries as series } from '../helpers/discPhantom.js';
 
 // A 96x96 disc phantom (muscle 40 HU, a fat insert -100 HU, air outside) over 6 slices: the clean series is the
 // reference, the noisy one (white noise SD 30 HU) the input. Everything runs through the real runtime and packs.
-const N = 96;
 const K = 6;
 const logger = createLogger('silent');
-
-function phantom(): Float32Array {
-  const img = new Float32Array(N * N);
-  for (let y = 0; y < N; y++)
-    for (let x = 0; x < N; x++) {
-      const r = Math.hypot(x - N / 2, y - N / 2);
-      const insert = Math.hypot(x - 60, y - 40) < 9;
-      img[y * N + x] = r < 44 ? (insert ? -100 : 40) : -1000;
-    }
-  return img;
-}
-
-function series(label: string, frames: Float32Array[]): ValidationSeries {
-  return {
-    label,
-    kind: 'ct',
-    count: frames.length,
-    height: N,
-    width: N,
-    pixelSpacingMm: [0.7, 0.7],
-    header: { modality: 'CT', sopClassUid: '1.2.840.10008.5.1.4.1.1.2', samplesPerPixel: 1, acquisition: {} },
-    frame: (i) => Promise.resolve(frames[i]),
-  };
-}
 
 const clean = Array.from({ length: K }, () => phantom());
 const rng = createRng(11);
