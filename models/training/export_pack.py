@@ -56,6 +56,8 @@ def provenance(run: Path, stages: list[str]) -> dict:
             'seed': state['seed'],
             'torch': state['torch'],
             'train': state['train'],
+            # every session that trained it (date, hardware, steps): the cumulative campaign behind the pack
+            **({'sessions': state['extra']['sessions']} if 'sessions' in state.get('extra', {}) else {}),
             **({'settings': json.loads(cfg_file.read_text())} if cfg_file.exists() else {}),
         }
     return out
@@ -130,7 +132,7 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
             'recognition': 'What kinds of degradation types are in this image?',
             'template': 'Please remove the [degradation] from this image or video',
         },
-        'training': provenance(run, ['aux', 'vae', 'joint']),
+        'training': provenance(run, ['aux', 'vae', *(['trn'] if (run / 'trn.pt').exists() else []), 'joint']),
     }
     (out / 'model_index.json').write_text(jsonfmt.dumps(index))
 

@@ -37,6 +37,7 @@ import argparse
 import json
 import math
 import os
+import platform
 import sys
 import time
 from pathlib import Path
@@ -156,8 +157,23 @@ class Run:
             return False
         return True
 
+    def session(self) -> dict:
+        """This process's entry in ``extra['sessions']``: where the cumulative steps and minutes came from."""
+        sessions = self.extra.setdefault('sessions', [])
+        if not sessions or sessions[-1].get('pid') != os.getpid():
+            sessions.append({
+                'pid': os.getpid(),
+                'date': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+                'hardware': hardware(self.args.threads),
+                'torch': torch.__version__,
+                'from_step': self.step,
+            })  # fmt: skip
+        return sessions[-1]
+
     def loop(self, models: dict, opt: torch.optim.Optimizer, step_fn) -> None:  # type: ignore[no-untyped-def]
         self.resume(models, opt)
+        session = self.session()
+        start_elapsed = self.elapsed
         if self.sampler is not None:
             self.sampler.rng = np.random.RandomState((self.args.seed * 31 + self.step) % 2**32)
         rng = np.random.RandomState((self.args.seed * 100003 + self.step) % 2**32)  # resumable: the stream depends on step
@@ -175,6 +191,8 @@ class Run:
                 opt.step()
                 self.step += 1
                 self.elapsed += time.time() - t0
+                session['to_step'] = self.step
+                session['minutes'] = round((self.elapsed - start_elapsed) / 60, 2)
                 row = {'step': self.step, 'elapsed_s': round(self.elapsed, 1)}
                 row |= {k: round(float(v), 6) for k, v in losses.items()}
                 log.write(json.dumps(row) + '\n')
@@ -186,6 +204,21 @@ class Run:
                     last_save = time.time()
         self.save(models, opt)
         print(f'{self.args.stage}: {self.step} steps, {self.elapsed / 60:.1f} min -> {self.ckpt}', flush=True)
+
+
+def hardware(threads: int) -> str:
+    """What trained: the GPU when CUDA runs the step, else the CPU model and the threads used."""
+    if torch.cuda.is_available():
+        return f'{torch.cuda.get_device_name(0)} (CUDA)'
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path('/proc/cpuinfo').read_text().splitlines():
+            if line.startswith('model name'):
+                cpu = line.split(':', 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f'{cpu}, {threads} thread(s)'
 
 
 def adam(models: dict, lr: float) -> torch.optim.Optimizer:

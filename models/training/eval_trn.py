@@ -1,0 +1,77 @@
+"""Held-out PSNR of a TRN checkpoint alone (stage ``trn``): the curve of issue "Step 12" while the TRN pretrains.
+
+Runs T(V_d) in torch on consecutive 9-slice windows of whole slices of an evaluation export (``gsdiff training-data
+--doses``), PSNR in the [-160, 240] HU window (data range 400) over the slices, as ``gsdiff evaluate`` computes it
+(validation/metrics psnr: both images clamped to the window, MSE over the whole slice). A development figure: the
+tables in docs/RESULTS.md come from ``gsdiff evaluate`` through the runtime.
+
+    /usr/bin/python3 models/training/eval_trn.py --run .cache/runs/gsdiff-n --data .cache/training --ct acrin-heldout
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gsdiff.build import construct  # noqa: E402
+from gsdiff.config import CONFIGS  # noqa: E402
+from gsdiff.data import ct_to_model, load_ct  # noqa: E402
+
+LOW, HIGH = -160.0, 240.0
+
+
+def psnr(ref: torch.Tensor, test: torch.Tensor) -> float:
+    mse = float(((test.clamp(LOW, HIGH) - ref.clamp(LOW, HIGH)) ** 2).mean())
+    return 10 * math.log10((HIGH - LOW) ** 2 / mse) if mse > 0 else math.inf
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--run', type=Path, required=True)
+    p.add_argument('--data', type=Path, default=Path('.cache/training'))
+    p.add_argument('--ct', default='acrin-heldout')
+    p.add_argument('--threads', type=int, default=1)
+    p.add_argument('--crop', type=int, default=0, help='a centre crop of this size (a quick check; 0: whole slices)')
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    state = torch.load(args.run / 'trn.pt', map_location='cpu')
+    cfg = CONFIGS[state['config']]
+    trn = construct('trn', cfg).eval()
+    trn.load_state_dict(state['models']['trn'])
+    series = load_ct(args.data / 'ct' / args.ct)
+    k = cfg.frames
+    span = cfg.ct_high_hu - cfg.ct_low_hu
+    out: dict = {'run': str(args.run), 'crop': args.crop, 'step': state['step'], 'minutes': round(state['elapsed_s'] / 60, 1), 'doses': {}}
+    for r in series.realisations:
+        clean = torch.from_numpy(r.clean[:].astype('float32'))
+        noisy = torch.from_numpy(r.noisy[:].astype('float32'))
+        if args.crop:
+            h, w = clean.shape[1:]
+            y0, x0 = (h - args.crop) // 2, (w - args.crop) // 2
+            clean = clean[:, y0 : y0 + args.crop, x0 : x0 + args.crop]
+            noisy = noisy[:, y0 : y0 + args.crop, x0 : x0 + args.crop]
+        n = clean.shape[0] // k * k
+        restored = []
+        with torch.no_grad():
+            for s in range(0, n, k):
+                x = ct_to_model(noisy[s : s + k], cfg).unsqueeze(0)  # [1, k, 3, H, W]
+                y = trn(x)[0].mean(dim=1)  # [k, H, W] model range
+                # the runtime's delta rule: the model's change in model range, added to the input in HU
+                restored.append(noisy[s : s + k] + (y - x[0].mean(dim=1)) * span / 2)
+        rest = torch.cat(restored)
+        out['doses'][str(r.params.get('doseFraction'))] = {
+            'slices': n,
+            'input': round(sum(psnr(clean[i], noisy[i]) for i in range(n)) / n, 2),
+            'trn': round(sum(psnr(clean[i], rest[i]) for i in range(n)) / n, 2),
+        }
+    print(json.dumps(out))
+
+
+if __name__ == '__main__':
+    main()
