@@ -57,7 +57,12 @@ def provenance(run: Path, stages: list[str]) -> dict:
             'torch': state['torch'],
             'train': state['train'],
             # every session that trained it (date, hardware, steps): the cumulative campaign behind the pack
-            **({'sessions': state['extra']['sessions']} if 'sessions' in state.get('extra', {}) else {}),
+            # keyed by number: jsonfmt (prettier's layout) writes no arrays of objects
+            **(
+                {'sessions': {str(i + 1): v for i, v in enumerate(state['extra']['sessions'])}}
+                if 'sessions' in state.get('extra', {})
+                else {}
+            ),
             **({'settings': json.loads(cfg_file.read_text())} if cfg_file.exists() else {}),
         }
     return out

@@ -223,6 +223,13 @@ describe('training smoke: two steps per stage, export, runtime', () => {
     expect(jointN).toContain('joint: 2 steps');
     const gsdiffNPack = join(dir, 'pack-gsdiff-n');
     expect(await py(EXPORT, '--run', runN, '--out', gsdiffNPack)).toContain('pack:');
+    const indexN = JSON.parse(await readFile(join(gsdiffNPack, 'model_index.json'), 'utf8')) as {
+      training: Record<string, { steps: number; sessions?: Record<string, { hardware: string; to_step: number }> }>;
+    };
+    // provenance per stage and per session (hardware, step range): the cumulative campaign behind a pack
+    expect(indexN.training.trn.steps).toBe(2);
+    expect(indexN.training.trn.sessions?.['1']).toMatchObject({ hardware: expect.any(String), to_step: 2 });
+    expect(indexN.training.joint.steps).toBe(2);
 
     const gsdiffPack = join(dir, 'pack-gsdiff');
     const redcnnPack = join(dir, 'pack-redcnn');
