@@ -41,10 +41,26 @@ export function noiseCheckTable(series: readonly SeriesNoiseCheck[], lcd?: LcdCh
   return `${out.join('\n')}\n`;
 }
 
-function npsFigure(title: string, curves: { name: string; f: Float64Array; nps: Float64Array }[]): string {
+function npsFigure(
+  title: string,
+  curves: { name: string; f: Float64Array; nps: Float64Array }[],
+  normalise = false,
+): string {
+  // normalised: each curve over its own sum, so textures of different levels overlay (the shape is what is matched)
+  const y = (nps: Float64Array): Float64Array => {
+    if (!normalise) return nps;
+    const sum = nps.reduce((a, b) => a + b, 0);
+    return nps.map((v) => (sum > 0 ? v / sum : 0));
+  };
   return `<figure>${svgLinePlot(
-    curves.map((c) => ({ name: c.name, x: c.f, y: c.nps })),
-    { title, xLabel: 'spatial frequency (cycles/mm)', yLabel: 'NPS (HU² mm²)', width: 520, height: 300 },
+    curves.map((c) => ({ name: c.name, x: c.f, y: y(c.nps) })),
+    {
+      title,
+      xLabel: 'spatial frequency (cycles/mm)',
+      yLabel: normalise ? 'NPS / its sum (texture)' : 'NPS (HU² mm²)',
+      width: 520,
+      height: 300,
+    },
   )}</figure>`;
 }
 
@@ -58,10 +74,14 @@ export function renderNoiseCheckHtml(
   provenance: { command: string; date: string; version: string },
 ): string {
   const figures = series.map((c) =>
-    npsFigure(`${c.label}: own noise vs inserted at 25 % (${describeKernel(c.model.kernel)})`, [
-      { name: `own (${c.model.own.estimator})`, f: c.ownNps.frequencies, nps: c.ownNps.nps },
-      { name: 'inserted, 25 %', f: c.insertedNps.frequencies, nps: c.insertedNps.nps },
-    ]),
+    npsFigure(
+      `${c.label}: own noise vs inserted at 25 % (${describeKernel(c.model.kernel)})`,
+      [
+        { name: `own (${c.model.own.estimator})`, f: c.ownNps.frequencies, nps: c.ownNps.nps },
+        { name: 'inserted, 25 %', f: c.insertedNps.frequencies, nps: c.insertedNps.nps },
+      ],
+      true,
+    ),
   );
   const lcdFigures = (lcd?.rows ?? []).map((r) =>
     npsFigure(`LCD-CT ${Math.round(r.doseFraction * 100)} %: the set's noise vs ours`, [
@@ -75,7 +95,9 @@ figure{display:inline-block;margin:8px}</style></head><body>
 <h1>Noise realism check</h1>
 <p>Own noise: the series' noise in flat soft-tissue regions (adjacent-slice difference or the slice itself,
 whichever has less anatomy left). Inserted: <code>validation/lowdose</code> at 25 % dose with the kernel and I0 fitted
-to the series (<code>validation/noise</code>), measured in the same ROIs. Frequencies in cycles/mm.</p>
+to the series (<code>validation/noise</code>), measured in the same ROIs. Frequencies in cycles/mm. The per-series
+plots show each NPS over its own sum (the texture, which is what is matched; the levels are in the table); the LCD-CT
+plots are absolute (the same level is expected).</p>
 <pre>${esc(noiseCheckTable(series, lcd))}</pre>
 ${figures.join('\n')}
 ${lcdFigures.length ? `<h2>FDA LCD-CT set</h2>${lcdFigures.join('\n')}` : ''}
