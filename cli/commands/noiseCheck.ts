@@ -1,5 +1,5 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Logger } from '../../common/index.js';
 import {
   checkLcdSet,
@@ -10,6 +10,7 @@ import {
   type SeriesNoiseCheck,
 } from '../../validation/index.js';
 import { EXIT } from '../exitCodes.js';
+import { publishFolder } from '../publishFolder.js';
 import { VERSION } from '../version.js';
 import { ctSliceSource } from './ctSliceSource.js';
 import { seriesFromPaths } from './seriesFromPaths.js';
@@ -85,24 +86,15 @@ export async function noiseCheckCommand(
     },
   };
   if (o.out) {
-    const target = resolve(o.out);
-    const tmp = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
-    await rm(tmp, { recursive: true, force: true });
-    await mkdir(tmp, { recursive: true });
-    try {
-      const provenance = {
-        command: `gsdiff noise-check ${paths.join(' ')}${o.lcd ? ` --lcd ${o.lcd}` : ''}`,
-        date: new Date().toISOString(),
-        version: VERSION,
-      };
+    const provenance = {
+      command: `gsdiff noise-check ${paths.join(' ')}${o.lcd ? ` --lcd ${o.lcd}` : ''}`,
+      date: new Date().toISOString(),
+      version: VERSION,
+    };
+    await publishFolder(resolve(o.out), async (tmp) => {
       await writeFile(join(tmp, 'report.html'), renderNoiseCheckHtml(series, lcd, provenance));
       await writeFile(join(tmp, 'result.json'), `${JSON.stringify(result, null, 1)}\n`);
-      await rm(target, { recursive: true, force: true });
-      await rename(tmp, target);
-    } catch (e) {
-      await rm(tmp, { recursive: true, force: true });
-      throw e;
-    }
+    });
   }
   out.write(o.json ? `${JSON.stringify(result, null, 1)}\n` : noiseCheckTable(series, lcd));
   return EXIT.OK;

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from '../../common/index.js';
 import { decodeVideoFrames, pacsError, probeVideo, readFramesTsv } from '../../pacs-adapters/index.js';
@@ -21,6 +21,7 @@ import {
 } from '../../validation/index.js';
 import { ctSliceSource } from './ctSliceSource.js';
 import { EXIT } from '../exitCodes.js';
+import { publishFolder } from '../publishFolder.js';
 import { seriesFromPaths } from './seriesFromPaths.js';
 
 /** Format of the capsule folders; models/training/gsdiff/data.py checks it. */
@@ -49,21 +50,6 @@ function i16(values: Float32Array): Int16Array {
   const out = new Int16Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = Math.max(-32768, Math.min(32767, Math.round(values[i])));
   return out;
-}
-
-/** Writes into a temporary sibling folder and renames it into place, so a killed export publishes nothing. */
-async function publish(target: string, write: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  try {
-    await write(tmp);
-    await rm(target, { recursive: true, force: true });
-    await rename(tmp, target);
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
 }
 
 /** One realisation's acquisition, as meta.json records it. */
@@ -148,7 +134,7 @@ async function exportCt(paths: readonly string[], o: TrainingDataOptions, out: N
         seed: deriveSeed(o.seed, r + 1),
       }));
   const realisations: Record<string, unknown>[] = [];
-  await publish(target, async (tmp) => {
+  await publishFolder(target, async (tmp) => {
     for (const r of plan) {
       const m = r.thicknessSlices;
       const n = Math.floor(src.count / m);
@@ -232,7 +218,7 @@ async function exportClip(file: string, o: TrainingDataOptions, out: NodeJS.Writ
   const name = o.name ?? basename(file, '.mp4');
   const target = join(o.out, 'capsule', name);
   const frameBytes = info.width * info.height * 3;
-  await publish(target, async (tmp) => {
+  await publishFolder(target, async (tmp) => {
     const all = new Uint8Array(clip.frameCount * frameBytes);
     let i = 0;
     for await (const rgb of decodeVideoFrames(file, info)) {
