@@ -6,8 +6,7 @@
  * Usage: node dist/bench/graphs.js [--pack models/packs/gsdiff-s] [--device cpu|webgpu] [--reps 20]
  */
 import { createLogger } from '../common/index.js';
-import { loadPack, type DeviceRequest } from '../models/index.js';
-import { f32, timestepTensor } from '../models/pipeline/tensors.js';
+import { f32, loadPack, timestepTensor, type DeviceRequest } from '../models/index.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string): string => {

@@ -1,25 +1,29 @@
 /**
  * Pipeline throughput of a pack (GSDiff, or a single-network denoiser) on a 512x512 CT series: per-stage
  * milliseconds and slices/s, per device, one run.
- * Usage: node dist/bench/pipeline.js [--pack models/packs/tiny-test] [--slices 9] [--steps 4] [--devices cpu,webgpu]
+ * Usage: node dist/bench/pipeline.js [--pack models/packs/tiny-test[,<another pack>…]] [--slices 9] [--steps 4] [--devices cpu,webgpu]
  *        [--series <folder of a CT series>] [--keep-air]
- * Input: the project's phantom (demo/) at 512x512, so the bench needs no data files, or the first `--slices` slices
- * of a real CT series (`--series`, e.g. ../shared/data/ct-human-abdomen-pancreatic-ct-cbct-seg: air tiles are
- * skipped as much as real anatomy allows). `--keep-air` restores air tiles too. A device that is not available is
- * reported as such and skipped.
+ * Input: the project's phantom (demo/) at 512x512 encoded as a DICOM series in memory, so the bench needs no data
+ * files, or the first `--slices` slices of a real single-frame CT series (`--series`, e.g.
+ * ../shared/data/ct-human-abdomen-pancreatic-ct-cbct-seg: air tiles are skipped as much as real anatomy allows).
+ * `--keep-air` restores air tiles too. A run is what `gsdiff restore` and a job run (restoreDicomSeries): decoding
+ * and derived-instance encoding are in the total, the derived instances are dropped. A device that is not available
+ * is reported as such and skipped. Several packs (comma-separated) run one after the other on the same input in the
+ * same process: the side-by-side figures of docs/BENCHMARKS.md.
  */
 import { availableParallelism, cpus } from 'node:os';
 import { createLogger } from '../common/index.js';
-import { ctPhantomSlice } from '../demo/index.js';
-import { loadPack, restoreSeries, type DeviceRequest, type SeriesTimings } from '../models/index.js';
-import { createRng } from '../validation/index.js';
+import { loadPack, type DeviceRequest } from '../models/index.js';
+import { assembleSeries, parseInstance, type DicomInstance } from '../pacs-adapters/index.js';
+import { restoreDicomSeries, type SourceSeries } from '../restore/index.js';
+import { encodePhantomSeries } from './phantomSeries.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string): string => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
-const packDir = flag('--pack', 'models/packs/tiny-test');
+const packDirs = flag('--pack', 'models/packs/tiny-test').split(',');
 const slices = Number(flag('--slices', '9'));
 const steps = Number(flag('--steps', '4'));
 const size = Number(flag('--size', '512'));
@@ -28,61 +32,49 @@ const seriesDir = flag('--series', '');
 const skipAir = !args.includes('--keep-air');
 const logger = createLogger('warn');
 
-const frames = seriesDir
-  ? await seriesFrames(seriesDir, slices)
-  : Array.from({ length: slices }, (_, z) => ctPhantomSlice(z, Math.max(slices, 36), size));
-const height = seriesDir ? Math.sqrt(frames[0].length) : size;
+const source = seriesDir ? await realSeries(seriesDir, slices) : phantomSeries(slices, size);
+const height = source.series.rows;
 const results: Record<string, unknown>[] = [];
-for (const device of devices) {
+for (const [packDir, device] of packDirs.flatMap((p) => devices.map((d) => [p, d] as const))) {
   let pack;
   try {
     pack = await loadPack(packDir, { device, logger });
   } catch (e) {
-    results.push({ device, error: e instanceof Error ? e.message : String(e) });
+    results.push({ device, pack: packDir, error: e instanceof Error ? e.message : String(e) });
     continue;
   }
-  const rng = createRng(1);
-  let timings: SeriesTimings | undefined;
-  let windows = 0;
-  let tiles = 0;
-  let air = 0;
   let firstFrameMs = 0;
   const t0 = performance.now();
-  for await (const ev of restoreSeries(
+  const r = await restoreDicomSeries(
+    source,
     pack,
-    { kind: 'ct', count: slices, height, width: height, frame: async (i) => frames[i] },
+    // A denoiser pack (DenoiserPipeline) takes no steps or text: restoreDicomSeries gives them to GSDiff packs only.
+    { seed: 1, steps, degradation: 'low-dose CT noise', skipAir, softwareVersion: 'bench' },
     {
-      noise: (n) => Float32Array.from({ length: n }, () => rng.normal()),
-      // A denoiser pack (DenoiserPipeline) takes no steps or text.
-      ...(pack.kind === 'gsdiff' ? { steps, degradation: 'low-dose CT noise' } : {}),
-      header: { modality: 'CT', samplesPerPixel: 1, acquisition: {} },
-      skipAir,
+      open: async () => ({
+        frame: () => {
+          if (firstFrameMs === 0) firstFrameMs = performance.now() - t0;
+        },
+        instance: () => undefined,
+      }),
     },
-  )) {
-    if (ev.type === 'frame' && ev.done === 1) firstFrameMs = performance.now() - t0;
-    if (ev.type === 'done') {
-      timings = ev.timings;
-      windows = ev.windows;
-      tiles = ev.tilesPerFrame;
-      air = ev.airTileWindows ?? 0;
-    }
-  }
-  const t = timings as SeriesTimings;
+  );
+  const t = r.timings;
   results.push({
     device: pack.device,
     pack: `${pack.index.name} ${pack.index.version}`,
     input: seriesDir || 'phantom',
-    slices,
+    slices: r.frames,
     size: height,
     steps: pack.kind === 'gsdiff' ? steps : null,
-    windows,
-    tilesPerFrame: tiles,
-    tileWindows: windows * tiles,
-    airTileWindows: air,
-    msPerTileWindow: +(t.total / (windows * tiles)).toFixed(1),
+    windows: r.windows,
+    tilesPerFrame: r.tilesPerFrame,
+    tileWindows: r.windows * r.tilesPerFrame,
+    airTileWindows: r.airTileWindows,
+    msPerTileWindow: +(t.total / (r.windows * r.tilesPerFrame)).toFixed(1),
     firstFrameMs: Math.round(firstFrameMs),
     stagesMs: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)])),
-    slicesPerSecond: +(slices / (t.total / 1000)).toFixed(4),
+    slicesPerSecond: +(r.frames / (t.total / 1000)).toFixed(4),
   });
   await pack.release();
 }
@@ -90,14 +82,37 @@ process.stdout.write(
   `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), cpu: cpus()[0]?.model, cores: availableParallelism(), results }, null, 2)}\n`,
 );
 
-/** The first `n` slices of a CT series folder in HU, in the series' own order (square frames only). */
-async function seriesFrames(dir: string, n: number): Promise<Float32Array[]> {
-  // Loaded only for --series: the DICOM stack is not needed on a bare GPU host running the phantom.
-  const { seriesFrame, seriesFromPaths } = await import('../cli/commands/seriesFromPaths.js');
-  const series = await seriesFromPaths([dir]);
-  const { rows, columns, slices } = series.series;
+/** The phantom as a parsed DICOM series held in memory. */
+function phantomSeries(n: number, side: number): SourceSeries {
+  const { instances } = encodePhantomSeries({
+    slices: n,
+    size: side,
+    stepMm: 5,
+    pixelMm: 1,
+    depthSlices: Math.max(n, 36),
+  });
+  const byUid = new Map<string, DicomInstance>();
+  let z = 0;
+  for (const bytes of instances) {
+    const inst = parseInstance(bytes, `phantom slice ${z++}`);
+    byUid.set(inst.header.sopInstanceUid, inst);
+  }
+  const [series] = assembleSeries([...byUid.values()].map((i) => i.header));
+  return { series, instance: (uid) => lookup(byUid, uid) };
+}
+
+/** The first `n` slices of a CT series folder, in the series' own order (square frames only). */
+async function realSeries(dir: string, n: number): Promise<SourceSeries> {
+  // Loaded only for --series: the file walker and capsule import are not needed on a bare GPU host running the phantom.
+  const { instanceOf, seriesFromPaths } = await import('../cli/index.js');
+  const loaded = await seriesFromPaths([dir]);
+  const { rows, columns, slices: all } = loaded.series;
   if (rows !== columns) throw new Error(`bench/pipeline: ${dir}: expected square frames, got ${rows}x${columns}`);
-  const out: Float32Array[] = [];
-  for (let i = 0; i < Math.min(n, slices.length); i++) out.push((await seriesFrame(series, i)) as Float32Array);
-  return out;
+  return { series: { ...loaded.series, slices: all.slice(0, n) }, instance: (uid) => instanceOf(loaded, uid) };
+}
+
+function lookup(byUid: ReadonlyMap<string, DicomInstance>, uid: string): DicomInstance {
+  const inst = byUid.get(uid);
+  if (!inst) throw new Error(`bench/pipeline: instance ${uid}: expected one of the phantom's, got none`);
+  return inst;
 }

@@ -1,53 +1,14 @@
-import { ctPhantomSlice } from '../demo/index.js';
-import { encodeCtSlice, newUid, type LocalStore } from '../pacs-adapters/index.js';
+import type { LocalStore } from '../pacs-adapters/index.js';
+import { encodePhantomSeries, type PhantomSeriesOptions } from './phantomSeries.js';
 
-export interface PhantomSeriesOptions {
-  readonly slices: number;
-  readonly size: number;
-  /** Table step and slice thickness (mm). */
-  readonly stepMm: number;
-  /** In-plane pixel side (mm). */
-  readonly pixelMm: number;
-  /** Slices the phantom's anatomy spans (default: slices). */
-  readonly depthSlices?: number;
-}
+export type { PhantomSeriesOptions } from './phantomSeries.js';
 
 /** Stores a synthetic CT phantom series (the demo's anatomy, 2 mGy) for the benchmarks; returns its UIDs. */
 export async function storePhantomSeries(
   store: LocalStore,
   o: PhantomSeriesOptions,
 ): Promise<{ study: string; series: string }> {
-  const study = newUid();
-  const series = newUid();
-  const ctx = {
-    patientId: 'B',
-    patientName: 'BENCH',
-    studyInstanceUid: study,
-    studyId: 'B',
-    studyDescription: 'bench',
-    seriesInstanceUid: series,
-    seriesNumber: 1,
-    seriesDescription: 'phantom',
-    frameOfReferenceUid: newUid(),
-    provenance: 'SIMULATED' as const,
-    softwareVersion: 'bench',
-    createdAt: new Date(),
-  };
-  for (let z = 0; z < o.slices; z++) {
-    await store.storeInstance(
-      encodeCtSlice(ctx, {
-        sopInstanceUid: newUid(),
-        instanceNumber: z + 1,
-        rows: o.size,
-        columns: o.size,
-        hu: ctPhantomSlice(z, o.depthSlices ?? o.slices, o.size),
-        position: [0, 0, z * o.stepMm],
-        pixelSpacing: [o.pixelMm, o.pixelMm],
-        sliceThickness: o.stepMm,
-        acquisition: { ctdiVol: 2 },
-      }),
-      'bench',
-    );
-  }
+  const { study, series, instances } = encodePhantomSeries(o);
+  for (const bytes of instances) await store.storeInstance(bytes, 'bench');
   return { study, series };
 }

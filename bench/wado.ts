@@ -8,7 +8,7 @@
  * `bench/wado.sh` starts a throw-away Orthanc, uploads ../shared/data/ct-human-abdomen-pancreatic-ct-cbct-seg and
  * runs this. The bench takes a running Orthanc; it never imports test code.
  */
-import { DicomWebAdapter } from '../pacs-adapters/dicomweb/index.js';
+import { DicomWebAdapter } from '../pacs-adapters/index.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback?: string): string => {

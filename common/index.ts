@@ -1,7 +1,9 @@
 export { GsdiffError, describeThrown, errorFactory } from './GsdiffError.js';
+export { COMMON_ERRORS, CommonError, commonError } from './errors.js';
+export type { CommonErrorCode } from './errors.js';
 export type { ErrorSpec, ErrorDetails } from './GsdiffError.js';
 export { createLogger } from './logger.js';
 export type { Logger } from './logger.js';
-export { loadConfig, CONFIG_DEFAULTS } from './config.js';
-export type { GsdiffConfig } from './config.js';
-export type { FrameHeader } from './frameWire.js';
+export { migrateSchema } from './migrateSchema.js';
+export { createRng, deriveSeed } from './random.js';
+export type { Rng } from './random.js';

@@ -30,9 +30,20 @@ export type { RestoreOptions } from './pipeline/RestoreOptions.js';
 export { DEFAULT_STRENGTH, isStrength, STRENGTH_WEIGHTS, STRENGTHS } from './pipeline/Strength.js';
 export type { Strength } from './pipeline/Strength.js';
 export type { SeriesSource } from './pipeline/SeriesSource.js';
-export { restoreWindow, emptyTimings } from './pipeline/restoreWindow.js';
-export type { NoiseSource, SamplingOptions, StageTimings } from './pipeline/restoreWindow.js';
+export { restoreWindow } from './pipeline/restoreWindow.js';
+export type {
+  Branches,
+  NoiseSource,
+  RestoredWindow,
+  RestoreWindowOptions,
+  SamplingOptions,
+} from './pipeline/restoreWindow.js';
+export { matchedTimestep } from './scheduler/index.js';
+export { estimateWindowNoise } from './degradation/estimateWindowNoise.js';
+export type { StageTimings } from './pipeline/StageTimings.js';
 export { headerPrior } from './degradation/headerPrior.js';
 export type { HeaderFacts } from './degradation/headerPrior.js';
 export type { DegradationEstimate, DegradationGuess, DegradationSource } from './degradation/DegradationEstimate.js';
 export type { VlmOptions } from './degradation/vlmRecognizer.js';
+// ONNX tensor builders, for benchmarks that run a pack's graphs one by one (bench/graphs).
+export { f32, timestepTensor } from './pipeline/tensors.js';

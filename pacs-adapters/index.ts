@@ -4,6 +4,8 @@ export type { ImageHeader, AcquisitionInfo } from './dicom/ImageHeader.js';
 export type { DecodedFrame, GrayFrame, RgbFrame, StoredArray } from './dicom/DecodedFrame.js';
 export type { DicomInstance } from './dicom/DicomInstance.js';
 export { readInstanceFile, parseInstance } from './dicom/readInstance.js';
+// The byte-level parser, for the mutation fuzzer (bench/fuzz), which mutates parsed elements in place.
+export { parseDataSet } from './dicom/parseDataSet.js';
 export { decodeFrame } from './dicom/decodeFrame.js';
 export { modalityValues } from './dicom/modalityValues.js';
 export { transferSyntaxInfo, supportedTransferSyntaxes } from './dicom/transferSyntax.js';
@@ -60,5 +62,12 @@ export { SeriesWatcher } from './pacs/SeriesWatcher.js';
 export type { StableSeries, WatcherOptions } from './pacs/SeriesWatcher.js';
 export { matchRule, isDerived } from './pacs/seriesRules.js';
 export type { SeriesRule } from './pacs/seriesRules.js';
+export { readMultipartParts } from './net/readMultipartParts.js';
+export type {
+  MultipartFailure,
+  MultipartFailureKind,
+  MultipartLimits,
+  MultipartPart,
+} from './net/readMultipartParts.js';
 export * from './dicomweb/index.js';
 export * from './dimse/index.js';

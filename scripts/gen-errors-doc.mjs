@@ -5,6 +5,7 @@ const { VAL_ERRORS } = await import('../dist/validation/index.js');
 const { DEMO_ERRORS } = await import('../dist/demo/index.js');
 const { MODEL_ERRORS } = await import('../dist/models/index.js');
 const { SRV_ERRORS } = await import('../dist/server/index.js');
+const { COMMON_ERRORS } = await import('../dist/common/index.js');
 const table = (reg) =>
   [
     '| code | HTTP | meaning |',
@@ -37,5 +38,9 @@ ${table(DEMO_ERRORS)}
 ## server (\`SRV_ERR_*\`)
 
 ${table(SRV_ERRORS)}
+
+## common (\`COMMON_ERR_*\`)
+
+${table(COMMON_ERRORS)}
 `;
 writeFileSync(new URL('../docs/errors.md', import.meta.url), text);

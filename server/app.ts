@@ -8,7 +8,7 @@ import { requireToken } from './http/auth.js';
 import { browseRoutes } from './http/browseRoutes.js';
 import { errorHandler } from './http/errorHandler.js';
 import { jobRoutes, type JobsApi } from './http/jobRoutes.js';
-import type { ServerConfig } from './ServerConfig.js';
+import type { ServerConfig } from './config/index.js';
 
 export interface AppDeps {
   readonly config: ServerConfig;

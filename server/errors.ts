@@ -13,7 +13,11 @@ export const SRV_ERRORS = {
     status: 409,
     summary: 'The request conflicts with the current state (e.g. job already finished).',
   },
-  SRV_ERR_CONFIG: { status: 500, summary: 'The server configuration is invalid.' },
+  SRV_ERR_CONFIG: {
+    status: 500,
+    summary:
+      'A setting (GSDIFF_* variable, flag, token file) is invalid; the message names it, its value and what was expected.',
+  },
   SRV_ERR_INTERNAL: {
     status: 500,
     summary: 'An unexpected server failure; details are in the server log, not the response.',

@@ -1,6 +1,6 @@
 import type { Logger } from '../common/index.js';
 import { DicomWebAdapter, DimseAdapter, type PacsAdapter } from '../pacs-adapters/index.js';
-import type { PacsSourceConfig } from './ServerConfig.js';
+import type { PacsSourceConfig } from './config/index.js';
 
 /** One adapter per configured PACS source (the server's and its queue workers' GSDIFF_SOURCES). */
 export function sourceAdapters(configs: readonly PacsSourceConfig[], log: Logger): Map<string, PacsAdapter> {

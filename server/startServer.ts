@@ -8,7 +8,8 @@ import { actorOf, createApp } from './app.js';
 import { fileAuditLog } from './AuditLog.js';
 import { dicomWebRouter } from './dicomweb/index.js';
 import { JobService, RedisJobService, type JobQueue } from './jobs/index.js';
-import type { ServerConfig } from './ServerConfig.js';
+import { prepareDataDir } from './prepareDataDir.js';
+import type { ServerConfig } from './config/index.js';
 import { sourceAdapters } from './sourceAdapters.js';
 import { attachJobStream } from './ws/index.js';
 
@@ -29,6 +30,7 @@ export interface RunningServer {
  * Starts everything on one port: the API, DICOMweb over the local store, the job websocket and, when configured, the
  * watcher. Jobs run in this process (embedded SQLite queue) or, with `config.queueUrl`, in `gsdiff worker` processes
  * fed through Redis (this server then relays their output and publishes; it runs no inference). Demo data is generated in the background when the store is empty, so the server answers at once.
+ * First creates the data folder and saves a token the configuration generated (`prepareDataDir`).
  * Shutdown order: stop accepting, close websockets, stop jobs (running ones are recovered at the next start), close
  * the store and the PACS connections.
  */
@@ -37,6 +39,7 @@ export async function startServer(
   o: { logger: Logger; version: string },
 ): Promise<RunningServer> {
   const log = o.logger;
+  prepareDataDir(config);
   const store = await LocalStore.open(join(config.dataDir, 'store'), { logger: log });
   const audit = fileAuditLog(join(config.dataDir, 'audit.log'));
   const sources = new Map<string, PacsAdapter>([

@@ -1,8 +1,9 @@
+import { mkdirSync } from 'node:fs';
 import type { Logger } from '../common/index.js';
 import { DicomWebAdapter } from '../pacs-adapters/index.js';
 import { QueueWorker } from './jobs/index.js';
 import { sourceAdapters } from './sourceAdapters.js';
-import type { WorkerConfig } from './workerConfig.js';
+import type { WorkerConfig } from './config/index.js';
 
 export interface RunningWorker {
   readonly worker: QueueWorker;
@@ -19,6 +20,8 @@ export async function startWorker(
   config: WorkerConfig,
   o: { logger: Logger; version: string },
 ): Promise<RunningWorker> {
+  // The loader writes nothing; the scratch folder is made here, where it is needed.
+  mkdirSync(config.dataDir, { recursive: true });
   const server = new DicomWebAdapter({
     baseUrl: `${config.serverUrl}/dicom-web`,
     auth: { kind: 'bearer', token: config.token },

@@ -35,6 +35,10 @@ export const VAL_ERRORS = {
     status: 422,
     summary: 'No homogeneous region of interest could be placed automatically on the reference image.',
   },
+  VAL_ERR_FEW_EDGES: {
+    status: 422,
+    summary: 'Too few soft-tissue/fat edges were found on the input slices to measure the edge rise distance.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ValidationErrorCode = keyof typeof VAL_ERRORS;

@@ -8,7 +8,7 @@ export type { HeldOutCt, HeldOutClip } from './heldout/readTrainingData.js';
 export { evaluateCt, evaluateClip } from './heldout/evaluateHeldOut.js';
 export type { CtFigures, RgbFigures, Method } from './heldout/evaluateHeldOut.js';
 export { evaluateRealNoise } from './heldout/evaluateHeldOut.js';
-export type { RealNoiseFigures } from './heldout/evaluateHeldOut.js';
+export type { RealNoiseFigures, RealNoiseOptions } from './heldout/evaluateHeldOut.js';
 export { pngStrip } from './heldout/pngStrip.js';
 export { runValidation } from './validate/runValidation.js';
 export type { ValidationResult, StripFrame } from './validate/runValidation.js';

@@ -1,6 +1,11 @@
 import WebSocket from 'ws';
-import type { JobRecord } from '../../server/jobs/index.js';
-import { decodeFrameMessage } from '../../server/ws/index.js';
+import {
+  decodeFrameMessage,
+  parseServerMessage,
+  type JobEnd,
+  type JobRecord,
+  type ServerMessage,
+} from '../../wire/index.js';
 
 export interface JobRun {
   readonly id: string;
@@ -39,7 +44,7 @@ export async function runAndFollow(url: string, token: string, body: JobRequest)
   const { id } = (await res.json()) as { id: string };
   let firstAt: number | undefined;
   let frames = 0;
-  let last: { type: string; job: JobRecord; at: number } | undefined;
+  let last: { type: JobEnd; job: JobRecord; at: number } | undefined;
   await new Promise<void>((resolve, reject) => {
     const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/jobs/${id}?from=0`, { headers: auth });
     ws.on('message', (data: Buffer, binary: boolean) => {
@@ -51,9 +56,15 @@ export async function runAndFollow(url: string, token: string, body: JobRequest)
         frames++;
         return;
       }
-      const msg = JSON.parse(data.toString()) as { type: string; job?: JobRecord; message?: string };
+      let msg: ServerMessage;
+      try {
+        msg = parseServerMessage(data.toString());
+      } catch (e) {
+        reject(e);
+        return;
+      }
       if (msg.type === 'done' || msg.type === 'failed' || msg.type === 'cancelled')
-        last = { type: msg.type, job: msg.job as JobRecord, at: performance.now() };
+        last = { type: msg.type, job: msg.job, at: performance.now() };
       if (msg.type === 'error') reject(new Error(`job ${id} websocket error: ${msg.message}`));
     });
     ws.on('close', () => resolve());

@@ -1,4 +1,4 @@
-import { parseDataSet } from '../../pacs-adapters/dicom/parseDataSet.js';
+import { parseDataSet } from '../../pacs-adapters/index.js';
 
 /**
  * The documented DICOM mutator of the fuzzer: a case is a list of operations applied in order to one seed file.

@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describeThrown, GsdiffError } from '../../common/index.js';
-import { decodeFrame } from '../../pacs-adapters/dicom/decodeFrame.js';
-import { modalityValues } from '../../pacs-adapters/dicom/modalityValues.js';
-import { parseInstance } from '../../pacs-adapters/dicom/readInstance.js';
-import { assembleSeries } from '../../pacs-adapters/series/assembleSeries.js';
+import { assembleSeries, decodeFrame, modalityValues, parseInstance } from '../../pacs-adapters/index.js';
 import { applyMutations, loadSeed, type FuzzCase, type Seed } from './dicomMutations.js';
 import type { CaseOutcome, WorkerRequest } from './protocol.js';
 

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../../common/index.js';
-import { STRENGTH_WEIGHTS, type DeviceRequest, type Strength } from '../../models/index.js';
+import { STRENGTH_WEIGHTS, type Branches, type DeviceRequest, type Strength } from '../../models/index.js';
 import {
   evaluateClip,
   evaluateCt,
@@ -12,6 +12,7 @@ import {
   readHeldOutCt,
   type CtFigures,
   type Method,
+  type RealNoiseFigures,
   type RgbFigures,
 } from '../../validation/index.js';
 import { EXIT } from '../exitCodes.js';
@@ -30,6 +31,13 @@ export interface EvaluateOptions {
   readonly keepAir?: boolean;
   /** Restoration strength of every pack (default: the runtime's, medium). */
   readonly strength?: Strength;
+  /**
+   * GSDiff packs: also run these ablation rows (docs/RESULTS.md "Step 12"): 'trn-only' (no diffusion branch),
+   * 'diffusion-only' (no TRN); 'full' is the pack as shipped. Default: full only.
+   */
+  readonly branches?: readonly Branches[];
+  /** GSDiff packs: also run with these start timesteps (a number, or 'matched'); default the pack's own. */
+  readonly startTimesteps?: readonly (number | 'matched')[];
   readonly device: DeviceRequest;
   readonly jsonOut?: string;
   /** A real series (files/folder) restored as is: no-reference noise figures and a picture. */
@@ -68,16 +76,32 @@ function rgbTable(rows: Record<string, RgbFigures>): string {
   );
 }
 
-/** Name shown for a pack: its folder name. */
-function methods(packs: readonly string[], keepAir = false, strength?: Strength): Method[] {
+/**
+ * Name shown for a pack: its folder name, then each ablation variant's row ("<pack> trn-only", "<pack> t=1"). The
+ * variants apply to GSDiff packs only; a denoiser pack given them runs once (the runtime names unused options).
+ */
+function methods(
+  packs: readonly string[],
+  o: Pick<EvaluateOptions, 'keepAir' | 'strength' | 'branches' | 'startTimesteps'>,
+): Method[] {
+  const branches = o.branches ?? ['full'];
+  const starts = o.startTimesteps ?? [undefined];
   return [
     { name: 'input' },
-    ...packs.map((p) => ({
-      name: basename(p.replace(/\/+$/, '')),
-      pack: p,
-      skipAir: !keepAir,
-      ...(strength ? { strength } : {}),
-    })),
+    ...packs.flatMap((p) =>
+      branches.flatMap((b) =>
+        starts.map((t) => ({
+          name: [basename(p.replace(/\/+$/, '')), b === 'full' ? '' : b, t === undefined ? '' : `t=${t}`]
+            .filter(Boolean)
+            .join(' '),
+          pack: p,
+          skipAir: !o.keepAir,
+          ...(o.strength ? { strength: o.strength } : {}),
+          ...(b === 'full' ? {} : { branches: b }),
+          ...(t === undefined ? {} : { startTimestep: t }),
+        })),
+      ),
+    ),
   ];
 }
 
@@ -86,7 +110,7 @@ function methods(packs: readonly string[], keepAir = false, strength?: Strength)
  * same simulated low-dose slices (and degraded capsule frames); figures use validation/metrics.
  */
 export async function evaluateCommand(o: EvaluateOptions, out: NodeJS.WritableStream): Promise<number> {
-  const ms = methods(o.packs, o.keepAir, o.strength);
+  const ms = methods(o.packs, o);
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
     device: o.device,
@@ -126,6 +150,9 @@ export async function evaluateCommand(o: EvaluateOptions, out: NodeJS.WritableSt
     const slices: Float32Array[] = [];
     for (let i = a - 1; i < b; i++) slices.push((await seriesFrame(loaded, i)) as Float32Array);
     const h = s.firstHeader;
+    // Square pixels only: the edge rise distance is averaged over all directions.
+    const sp = s.geometry.pixelSpacing;
+    const pixelSpacingMm = sp && Math.abs(sp[0] - sp[1]) <= 1e-6 * sp[0] ? sp[0] : undefined;
     const { figures, outputs } = await evaluateRealNoise(
       slices,
       s.columns,
@@ -138,12 +165,22 @@ export async function evaluateCommand(o: EvaluateOptions, out: NodeJS.WritableSt
         acquisition: h.acquisition,
       },
       o.logger,
+      { pixelSpacingMm },
     );
-    report.real = { series: o.real, slices: [a, b], figures };
+    report.real = { series: o.real, slices: [a, b], pixelSpacingMm: pixelSpacingMm ?? null, figures };
+    // Edge rise: 10-90 % distance across soft-tissue/fat borders found on the input (lower is sharper).
+    const unit = pixelSpacingMm === undefined ? 'px' : 'mm';
+    const rise = (r: RealNoiseFigures): string => {
+      const v = unit === 'mm' ? r.edgeRiseMm : r.edgeRisePx;
+      return v === undefined ? '-' : f2(v);
+    };
     out.write(
-      `\nreal series ${o.real}, slices ${a}-${b} (no reference)\n\n| method | noise SD HU | mean HU | s |\n|---|---|---|---|\n` +
+      `\nreal series ${o.real}, slices ${a}-${b} (no reference)\n\n` +
+        `| method | noise SD HU | mean HU | s | edge rise 10-90 % ${unit} | edges |\n|---|---|---|---|---|---|\n` +
         Object.entries(figures)
-          .map(([n, r]) => `| ${n} | ${f1(r.noiseSdHu)} | ${f1(r.meanHu)} | ${f1(r.seconds)} |`)
+          .map(
+            ([n, r]) => `| ${n} | ${f1(r.noiseSdHu)} | ${f1(r.meanHu)} | ${f1(r.seconds)} | ${rise(r)} | ${r.edges} |`,
+          )
           .join('\n') +
         '\n',
     );

@@ -1,30 +1,12 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Logger } from '../../common/index.js';
-import {
-  DEFAULT_STRENGTH,
-  loadPack,
-  restoreSeries,
-  STRENGTH_WEIGHTS,
-  type DeviceRequest,
-  type SeriesSource,
-  type SeriesTimings,
-  type Strength,
-} from '../../models/index.js';
-import {
-  derivedSeriesSpec,
-  DerivedSeriesWriter,
-  LocalStore,
-  pacsError,
-  restorationDerivation,
-  type DerivationInfo,
-  type DicomInstance,
-} from '../../pacs-adapters/index.js';
-import { createRng } from '../../validation/index.js';
+import { loadPack, type DeviceRequest, type LoadedPack, type Strength } from '../../models/index.js';
+import { pacsError } from '../../pacs-adapters/index.js';
+import { restoreDicomSeries, type RestoredSeries } from '../../restore/index.js';
 import { EXIT } from '../exitCodes.js';
 import { progress } from '../progress.js';
 import { VERSION } from '../version.js';
-import { seriesFrame, seriesFromPaths } from './seriesFromPaths.js';
+import { openDestination, type RestoreDestination } from './restoreOutput.js';
+import { instanceOf, seriesFromPaths } from './seriesFromPaths.js';
 
 export interface RestoreCommandOptions {
   pack: string;
@@ -73,7 +55,7 @@ export async function restoreCommand(
   const byInstance = new Map<string, number>();
   for (const ref of slices) byInstance.set(ref.sopInstanceUid, (byInstance.get(ref.sopInstanceUid) ?? 0) + 1);
   for (const [uid, n] of byInstance) {
-    const inst = loaded.instances.get(uid) as DicomInstance;
+    const inst = instanceOf(loaded, uid);
     if (n !== inst.header.numberOfFrames) {
       throw pacsError(
         'PACS_ERR_FRAME_INDEX',
@@ -85,135 +67,55 @@ export async function restoreCommand(
       );
     }
   }
-  const h = s.firstHeader;
-  const strength = o.strength ?? DEFAULT_STRENGTH;
-  const runStrength = { level: strength, weight: STRENGTH_WEIGHTS[strength] };
   const pack = await loadPack(o.pack, { device: o.device, logger: o.logger });
-  const denoiser = pack.kind !== 'gsdiff';
-  if (denoiser) {
-    const ignored = Object.entries({
-      '--steps': o.steps,
-      '--img2img-strength': o.img2imgStrength,
-      '--degradation': o.degradation,
-      '--vlm-url': o.vlmUrl,
-    }).filter(([, v]) => v !== undefined);
-    if (ignored.length)
-      err.write(
-        `gsdiff: note: ${ignored.map(([k]) => k).join(', ')} ignored: pack "${pack.index.name}" is a ${pack.kind === 'filter' ? 'classical filter' : 'single-network denoiser'}\n`,
-      );
-  }
-  const store = o.out ? undefined : await LocalStore.open(o.storeDir, { logger: o.logger });
-  const isRgb = s.samplesPerPixel === 3;
-  const rng = createRng(o.seed);
-  const src: SeriesSource = isRgb
-    ? {
-        kind: 'rgb',
-        count: slices.length,
-        height: s.rows,
-        width: s.columns,
-        frame: async (i) => (await seriesFrame({ ...loaded, series: { ...s, slices } }, i)) as Uint8Array,
-      }
-    : {
-        kind: 'ct',
-        count: slices.length,
-        height: s.rows,
-        width: s.columns,
-        frame: async (i) => (await seriesFrame({ ...loaded, series: { ...s, slices } }, i)) as Float32Array,
-      };
-  const taken = store ? store.listSeries(s.studyInstanceUid).map((x) => x.seriesNumber ?? 0) : [s.seriesNumber ?? 0];
-  const spec = derivedSeriesSpec(h, taken, new Date(), strength);
-  const stage = store ? await store.stageSeries() : undefined;
-  const partial = o.out ? join(o.out, `.partial-${spec.seriesInstanceUid}`) : undefined;
-  if (partial) await mkdir(partial, { recursive: true });
-  const writer = new DerivedSeriesWriter({
-    slices,
-    kind: isRgb ? 'rgb' : 'modality',
-    spec,
-    source: (uid) => loaded.instances.get(uid) as DicomInstance,
-  });
+  if (pack.kind !== 'gsdiff') noteIgnoredFlags(o, pack, err);
   const bar = progress('restoring', slices.length);
-  let degradation = '';
-  let timings: SeriesTimings | undefined;
+  let destination: RestoreDestination | undefined;
+  let restored: RestoredSeries;
+  let location: string;
   try {
-    const events = restoreSeries(pack, src, {
-      noise: (n) => Float32Array.from({ length: n }, () => rng.normal()),
-      header: {
-        modality: h.modality,
-        sopClassUid: h.sopClassUid,
-        samplesPerPixel: h.samplesPerPixel,
-        acquisition: h.acquisition,
+    const dest = await openDestination(o, s);
+    destination = dest;
+    restored = await restoreDicomSeries(
+      { series: { ...s, slices }, instance: (uid) => instanceOf(loaded, uid) },
+      pack,
+      {
+        seed: o.seed,
+        strength: o.strength,
+        degradation: o.degradation,
+        steps: o.steps,
+        img2imgStrength: o.img2imgStrength,
+        skipAir: !o.keepAir,
+        vlm: o.vlmUrl ? { baseUrl: o.vlmUrl, model: o.vlmModel ?? 'default', timeoutMs: o.vlmTimeoutMs } : undefined,
+        takenSeriesNumbers: dest.takenSeriesNumbers,
+        softwareVersion: VERSION,
+        logger: o.logger,
       },
-      strength,
-      ...(denoiser
-        ? {}
-        : {
-            steps: o.steps,
-            img2imgStrength: o.img2imgStrength,
-            skipAir: !o.keepAir,
-            degradation: o.degradation,
-            vlm: o.vlmUrl
-              ? { baseUrl: o.vlmUrl, model: o.vlmModel ?? 'default', timeoutMs: o.vlmTimeoutMs }
-              : undefined,
-          }),
-      logger: o.logger,
-    });
-    let derivation: DerivationInfo | undefined;
-    for await (const ev of events) {
-      if (ev.type === 'degradation') {
-        degradation = ev.estimate.phrase;
-        derivation =
-          pack.kind !== 'gsdiff'
-            ? restorationDerivation({
-                pipeline: 'denoiser',
-                pack: { ...pack.index, sha256: pack.sha256 },
-                device: pack.device,
-                strength: runStrength,
-                softwareVersion: VERSION,
-              })
-            : restorationDerivation({
-                degradation,
-                pack: { ...pack.index, sha256: pack.sha256 },
-                device: pack.device,
-                steps: o.steps ?? pack.index.defaults.steps,
-                img2imgStrength: o.img2imgStrength ?? pack.index.defaults.strength,
-                strength: runStrength,
-                seed: o.seed,
-                softwareVersion: VERSION,
-              });
-      } else if (ev.type === 'frame') {
-        bar.tick(`slice ${ev.index + 1}`);
-        const d = await writer.add(ev.index, ev.values, derivation as DerivationInfo);
-        if (d) {
-          const inst = loaded.instances.get(slices[ev.index].sopInstanceUid) as DicomInstance;
-          if (stage) await stage.add(d.bytes, `gsdiff restore ${inst.file}`);
-          else await writeFile(join(partial as string, `${d.sopInstanceUid}.dcm`), d.bytes);
-        }
-      } else {
-        timings = ev.timings;
-      }
-    }
-    if (stage) await stage.commit();
-    else await rename(partial as string, join(o.out as string, spec.seriesInstanceUid));
-  } catch (e) {
-    await stage?.abort().catch(() => undefined);
-    if (partial) await rm(partial, { recursive: true, force: true });
-    throw e;
+      {
+        open: async (derived) => ({
+          ...(await dest.files(derived)),
+          frame: (index) => bar.tick(`slice ${index + 1}`),
+        }),
+      },
+    );
+    location = dest.location(restored.derivedSeries);
   } finally {
     bar.stop();
     await pack.release();
-    await store?.close();
+    await destination?.close();
   }
-  const t = timings as SeriesTimings;
+  const t = restored.timings;
+  const { strength, derivedSeries: spec, degradation } = restored;
   const perSecond = slices.length / (t.total / 1000);
   const result = {
     seriesInstanceUid: spec.seriesInstanceUid,
     seriesDescription: spec.seriesDescription,
-    destination: o.out ? join(o.out, spec.seriesInstanceUid) : o.storeDir,
-    instances: writer.written,
+    destination: location,
+    instances: restored.instances,
     images: slices.length,
-    clippedPixels: writer.clippedPixels,
+    clippedPixels: restored.clippedPixels,
     degradation,
-    strength: runStrength,
+    strength,
     pack: { name: pack.index.name, version: pack.index.version, sha256: pack.sha256 },
     device: pack.device,
     timingsMs: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)])),
@@ -225,9 +127,9 @@ export async function restoreCommand(
       `restored ${slices.length} image(s) of "${s.seriesDescription ?? s.seriesInstanceUid}" on ${pack.device} with ${pack.index.name} ${pack.index.version}\n`,
     );
     out.write(`degradation: ${degradation}\n`);
-    out.write(`strength: ${strength} (blend ${runStrength.weight} with the input)\n`);
+    out.write(`strength: ${strength.level} (blend ${strength.weight} with the input)\n`);
     out.write(
-      `derived series ${spec.seriesInstanceUid} "${spec.seriesDescription}": ${writer.written} instance(s) -> ${result.destination}\n`,
+      `derived series ${spec.seriesInstanceUid} "${spec.seriesDescription}": ${restored.instances} instance(s) -> ${result.destination}\n`,
     );
     out.write(
       `timings (ms): ${Object.entries(result.timingsMs)
@@ -237,6 +139,20 @@ export async function restoreCommand(
     out.write(`throughput: ${perSecond.toFixed(3)} images/s\n`);
   }
   return EXIT.OK;
+}
+
+/** A denoiser or filter pack takes no sampling or recognition flags: say once which were given for nothing. */
+function noteIgnoredFlags(o: RestoreCommandOptions, pack: LoadedPack, err: NodeJS.WritableStream): void {
+  const ignored = Object.entries({
+    '--steps': o.steps,
+    '--img2img-strength': o.img2imgStrength,
+    '--degradation': o.degradation,
+    '--vlm-url': o.vlmUrl,
+  }).filter(([, v]) => v !== undefined);
+  if (ignored.length)
+    err.write(
+      `gsdiff: note: ${ignored.map(([k]) => k).join(', ')} ignored: pack "${pack.index.name}" is a ${pack.kind === 'filter' ? 'classical filter' : 'single-network denoiser'}\n`,
+    );
 }
 
 function parseRange(spec: string | undefined, n: number): [number, number] {

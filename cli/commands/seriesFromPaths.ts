@@ -67,5 +67,19 @@ export async function seriesFromPaths(paths: readonly string[], seriesUid?: stri
 /** Frame i of the assembled series: HU for greyscale, interleaved RGB for colour. */
 export async function seriesFrame(s: LoadedSeries, i: number): Promise<Float32Array | Uint8Array> {
   const ref = s.series.slices[i];
-  return frameValues(s.instances.get(ref.sopInstanceUid) as DicomInstance, ref.frameIndex);
+  return frameValues(instanceOf(s, ref.sopInstanceUid), ref.frameIndex);
+}
+
+/**
+ * The parsed instance of one SOPInstanceUID of the series.
+ * @throws PACS_ERR_SERIES_INCONSISTENT when the series names an instance that was not read
+ */
+export function instanceOf(s: LoadedSeries, sopInstanceUid: string): DicomInstance {
+  const inst = s.instances.get(sopInstanceUid);
+  if (inst) return inst;
+  throw pacsError(
+    'PACS_ERR_SERIES_INCONSISTENT',
+    `instance ${sopInstanceUid}: expected it among the files read for series ${s.series.seriesInstanceUid}, got none`,
+    { field: 'SOPInstanceUID' },
+  );
 }

@@ -1,14 +1,18 @@
 import type { Logger } from '../../common/index.js';
-import { loadServerConfig, startServer, type ServeFlags } from '../../server/index.js';
-import { redactUrl } from '../../server/jobs/index.js';
+import { loadServerConfig, redactUrl, startServer, type EnvVars, type ServeFlags } from '../../server/index.js';
 import { VERSION } from '../version.js';
 
 /**
  * `gsdiff serve`: the whole workstation on the embedded default (local store, default pack, demo data when the
  * store is empty), or with `--queue redis://…` the server of a scaled-out deployment whose jobs run in workers. Runs until SIGINT/SIGTERM, then shuts down in order. Never returns before that.
  */
-export async function serveCommand(flags: ServeFlags, logger: Logger, out: NodeJS.WritableStream): Promise<number> {
-  const config = loadServerConfig(flags);
+export async function serveCommand(
+  flags: ServeFlags,
+  env: EnvVars,
+  logger: Logger,
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  const config = loadServerConfig(flags, env);
   const running = await startServer(config, { logger, version: VERSION });
   out.write(`gsdiff ${VERSION} serving on ${running.url}\n`);
   out.write(`  data folder: ${config.dataDir} (store, jobs.sqlite, audit.log)\n`);

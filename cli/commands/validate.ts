@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { basename } from 'node:path';
 import type { Logger } from '../../common/index.js';
 import { STRENGTH_WEIGHTS, type DeviceRequest, type Strength } from '../../models/index.js';
+import type { PacsSourceConfig } from '../../server/index.js';
 import {
   HU_WINDOWS,
   runValidation,
@@ -38,6 +39,8 @@ export interface ValidateCommandOptions {
   readonly npsRoi?: number;
   readonly out: string;
   readonly storeDir: string;
+  /** GSDIFF_SOURCES, for `pacs:<source>/…` series. */
+  readonly sources: readonly PacsSourceConfig[];
   readonly json?: boolean;
   readonly logger: Logger;
 }
@@ -69,6 +72,7 @@ function table(r: ValidationResult): string {
 export async function validateCommand(o: ValidateCommandOptions, out: NodeJS.WritableStream): Promise<number> {
   const ctx: SourceContext = {
     storeDir: o.storeDir,
+    sources: o.sources,
     ...(o.frames ? { frames: o.frames } : {}),
     logger: o.logger,
     temps: [],

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../common/index.js';
 import { LocalStore, pacsError } from '../../pacs-adapters/index.js';
-import { parseSources } from '../../server/index.js';
-import { sourceAdapters } from '../../server/sourceAdapters.js';
+import { sourceAdapters, type PacsSourceConfig } from '../../server/index.js';
 import type { ValidationSeries } from '../../validation/index.js';
 import { seriesFrame, seriesFromPaths, type LoadedSeries } from './seriesFromPaths.js';
 
 export interface SourceContext {
   readonly storeDir: string;
+  /** The PACS sources of GSDIFF_SOURCES (the configuration's `sources`), for `pacs:` series. */
+  readonly sources: readonly PacsSourceConfig[];
   /** 1-based inclusive frame range applied to every series, in position order. */
   readonly frames?: readonly [number, number];
   readonly logger: Logger;
@@ -24,7 +25,7 @@ export interface SourceContext {
  *   folder (removed at the end);
  * - anything else: DICOM files or folders, or a capsule .mp4; `<path>::<SeriesInstanceUID>` picks one series of a
  *   folder holding several.
- * @throws PACS_ERR_* (missing series, unreadable files), SRV_ERR_CONFIG (GSDIFF_SOURCES)
+ * @throws PACS_ERR_* (missing series, unreadable files; PACS_ERR_CONFIG for a source not in GSDIFF_SOURCES)
  */
 export async function resolveSeries(spec: string, ctx: SourceContext): Promise<ValidationSeries> {
   let loaded: LoadedSeries;
@@ -48,7 +49,7 @@ export async function resolveSeries(spec: string, ctx: SourceContext): Promise<V
       throw pacsError('PACS_ERR_CONFIG', `${spec}: expected pacs:<source>/<StudyInstanceUID>/<SeriesInstanceUID>`, {
         field: 'source',
       });
-    const adapter = sourceAdapters(parseSources(), ctx.logger).get(sourceId);
+    const adapter = sourceAdapters(ctx.sources, ctx.logger).get(sourceId);
     if (!adapter)
       throw pacsError('PACS_ERR_CONFIG', `${spec}: no PACS source "${sourceId}" in GSDIFF_SOURCES`, {
         field: 'source',

@@ -62,6 +62,13 @@ export interface GsdiffModelIndex extends PackIndexBase {
      * deterministic start z_t = sqrt(abar_t) f_d, for packs whose U-Net cannot predict that noise (gsdiff-s).
      */
     readonly start_noise: number;
+    /**
+     * 'matched': one DDIM step from the timestep matched to each window's estimated noise level, in
+     * [1, start_t_max] (models/scheduler/matchedTimestep.ts; the joint stage trained that path). Absent: the
+     * schedule that steps and strength give (gsdiff-s: one step at t = 1).
+     */
+    readonly start_timestep?: 'matched';
+    readonly start_t_max?: number;
     readonly eta: number;
     readonly window_stride: number;
     readonly tile_overlap: number;

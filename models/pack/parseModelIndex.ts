@@ -140,6 +140,15 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
         steps: num(defaults.steps, 'defaults.steps', 1, 1000, true),
         strength: num(defaults.strength, 'defaults.strength', 0, 1),
         start_noise: defaults.start_noise === undefined ? 1 : num(defaults.start_noise, 'defaults.start_noise', 0, 1),
+        ...(defaults.start_timestep === undefined
+          ? {}
+          : {
+              start_timestep:
+                defaults.start_timestep === 'matched'
+                  ? ('matched' as const)
+                  : fail('defaults.start_timestep', '"matched" or absent', defaults.start_timestep),
+              start_t_max: num(defaults.start_t_max ?? 25, 'defaults.start_t_max', 1, 999, true),
+            }),
         eta: num(defaults.eta, 'defaults.eta', 0, 1),
         window_stride: num(defaults.window_stride, 'defaults.window_stride', 1, 256, true),
         tile_overlap: num(defaults.tile_overlap, 'defaults.tile_overlap', 0, 4096, true),

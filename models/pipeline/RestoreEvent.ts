@@ -1,5 +1,5 @@
 import type { DegradationEstimate } from '../degradation/DegradationEstimate.js';
-import type { StageTimings } from './restoreWindow.js';
+import type { StageTimings } from './StageTimings.js';
 
 /** Milliseconds of a GSDiff run: the model stages, recognition, and the rest. */
 export interface GsdiffSeriesTimings extends StageTimings {

@@ -1,7 +1,7 @@
 import type { Logger } from '../../common/index.js';
 import type { HeaderFacts } from '../degradation/headerPrior.js';
 import type { VlmOptions } from '../degradation/vlmRecognizer.js';
-import type { NoiseSource } from './restoreWindow.js';
+import type { Branches, NoiseSource } from './restoreWindow.js';
 import type { Strength } from './Strength.js';
 
 /**
@@ -25,6 +25,13 @@ export interface RestoreOptions {
   readonly img2imgStrength?: number;
   /** Scale of the noise drawn into an img2img start (default: the pack's defaults.start_noise). */
   readonly startNoise?: number;
+  /**
+   * GSDiff only: one step to x̂₀ from this timestep, or from the one matched to each window's noise ('matched'); default
+   * the pack's defaults.start_timestep, else the steps/strength schedule.
+   */
+  readonly startTimestep?: number | 'matched';
+  /** GSDiff only, the ablation of docs/RESULTS.md: 'trn-only' (no diffusion branch) or 'diffusion-only' (no TRN). */
+  readonly branches?: Branches;
   readonly eta?: number;
   readonly windowStride?: number;
   readonly tileOverlap?: number;

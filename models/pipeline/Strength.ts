@@ -1,11 +1,14 @@
+import type { Strength } from '../../wire/index.js';
+
 /**
  * Restoration strength as vendor denoisers offer it. It acts as one blend of each restored frame with its input,
  * out = input + w · (restored − input), applied after the whole pipeline for every pack class (models/README.md
  * "Strength"), so its effect is predictable: the change, and with it the noise removed, scales with w.
  *
- * This file has no imports on purpose: the viewer takes the type from here (type-only) without pulling the runtime.
+ * The `Strength` type itself is part of the server↔viewer contract (jobs carry it), so it is defined in wire/ and
+ * re-exported here; the list, the weights and the default are the runtime's.
  */
-export type Strength = 'low' | 'medium' | 'high';
+export type { Strength };
 
 /** Every strength, weakest first (the order the CLI, API and viewer list them in). */
 export const STRENGTHS: readonly Strength[] = Object.freeze(['low', 'medium', 'high'] as const);

@@ -23,6 +23,8 @@ const IGNORED = [
   'steps',
   'img2imgStrength',
   'startNoise',
+  'startTimestep',
+  'branches',
   'eta',
   'windowStride',
   'skipAir',

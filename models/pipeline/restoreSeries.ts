@@ -10,8 +10,9 @@ import { ModelFrames } from './ModelFrames.js';
 import { recognizeDegradation } from './recognizeDegradation.js';
 import type { GsdiffSeriesTimings, RestoreEvent } from './RestoreEvent.js';
 import type { RestoreOptions } from './RestoreOptions.js';
-import { emptyTimings, restoreWindow } from './restoreWindow.js';
+import { restoreWindow } from './restoreWindow.js';
 import type { SeriesSource } from './SeriesSource.js';
+import { addStageTimings, emptyTimings } from './StageTimings.js';
 import { strengthWeight } from './strengthWeight.js';
 
 export type { GsdiffSeriesTimings, DenoiserSeriesTimings, RestoreEvent, SeriesTimings } from './RestoreEvent.js';
@@ -54,6 +55,8 @@ export async function* gsdiffSeries(
   const steps = o.steps ?? idx.defaults.steps;
   const img2img = o.img2imgStrength ?? idx.defaults.strength;
   const startNoise = o.startNoise ?? idx.defaults.start_noise;
+  const startTimestep = o.startTimestep ?? idx.defaults.start_timestep;
+  const startTMax = idx.defaults.start_t_max;
   const eta = o.eta ?? idx.defaults.eta;
   const stride = o.windowStride ?? Math.min(idx.defaults.window_stride, k);
   const overlap = o.tileOverlap ?? idx.defaults.tile_overlap;
@@ -109,16 +112,27 @@ export async function* gsdiffSeries(
       const crops = frames.map((f) =>
         fitTile(extractTile(f.model, 3, H, W, tile), tile, idx.tile.height, idx.tile.width),
       );
-      const out = await restoreWindow(
+      const out = await restoreWindow({
         pack,
-        crops,
-        idx.tile.height,
-        idx.tile.width,
+        frames: crops,
+        height: idx.tile.height,
+        width: idx.tile.width,
         textEmbeds,
-        { schedule, steps, strength: img2img, startNoise, eta, noise: o.noise, signal: o.signal },
-        timings,
-      );
-      out.forEach((r, j) => perFrame[j].add(tile.index, unfitTile(r, tile, idx.tile.height, idx.tile.width)));
+        sampling: {
+          schedule,
+          steps,
+          strength: img2img,
+          startNoise,
+          startTimestep,
+          startTMax,
+          eta,
+          noise: o.noise,
+          signal: o.signal,
+        },
+        branches: o.branches,
+      });
+      addStageTimings(timings, out.timings);
+      out.restored.forEach((r, j) => perFrame[j].add(tile.index, unfitTile(r, tile, idx.tile.height, idx.tile.width)));
     }
     tr = performance.now();
     const finished = blender.push(perFrame.map((b) => b.result()));

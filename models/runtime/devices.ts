@@ -1,9 +1,11 @@
 import * as ort from 'onnxruntime-node';
 import { describeThrown, type Logger } from '../../common/index.js';
+import type { DeviceRequest } from '../../wire/index.js';
 import { modelError } from '../errors.js';
 
-export type Device = 'cpu' | 'webgpu' | 'cuda';
-export type DeviceRequest = Device | 'auto';
+/** A device or `auto`: part of the job record (wire/), so defined there. */
+export type { DeviceRequest };
+export type Device = Exclude<DeviceRequest, 'auto'>;
 export const DEVICE_REQUESTS: readonly DeviceRequest[] = ['auto', 'cpu', 'webgpu', 'cuda'];
 
 /** Most capable first: `auto` tries them in this order and keeps the first that creates a session. */

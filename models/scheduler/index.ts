@@ -8,3 +8,4 @@ export { setTimesteps, roundHalfEven } from './setTimesteps.js';
 export { ddimStep } from './ddimStep.js';
 export type { DdimStepInput, DdimStepOutput } from './ddimStep.js';
 export { addNoise } from './addNoise.js';
+export { matchedTimestep } from './matchedTimestep.js';

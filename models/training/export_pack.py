@@ -132,7 +132,17 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
             'scaling_factor': round(float(joint['extra']['scaling_factor']), 6),
         },
         'mapping': {'ct': {'low_hu': cfg.ct_low_hu, 'high_hu': cfg.ct_high_hu}, 'rgb': {'scale': 127.5, 'offset': -1}},
-        'defaults': {**DEFAULTS, 'window_stride': max(1, cfg.frames - 3)},
+        'defaults': {
+            **DEFAULTS,
+            'window_stride': max(1, cfg.frames - 3),
+            # item 1b of issue "Step 12": the one step starts at the timestep matched to each window's noise
+            # (gsdiff/noise_level.py), as the joint stage trained it
+            **(
+                {'start_timestep': 'matched', 'start_t_max': int(joint['extra']['start_t_max'])}
+                if joint['extra'].get('start_timestep') == 'matched'
+                else {}
+            ),
+        },
         'prompts': {
             'recognition': 'What kinds of degradation types are in this image?',
             'template': 'Please remove the [degradation] from this image or video',

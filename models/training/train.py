@@ -54,10 +54,12 @@ from gsdiff.config import CONFIGS, TinyConfig  # noqa: E402
 from gsdiff.data import CT_PHRASES, LABEL_CLEAN, RGB_PHRASES, Batch, WindowSampler, load_folder  # noqa: E402
 from gsdiff.dncnn import DnCnn, init_weights  # noqa: E402
 from gsdiff.mapping import clip_normalise, splice  # noqa: E402
+from gsdiff.noise_level import T_MAX, estimate_sigma, matched_timestep  # noqa: E402
 from gsdiff.redcnn import RedCnn  # noqa: E402
 from gsdiff.scheduler import alphas_cumprod, scheduler_config  # noqa: E402
 from gsdiff.state import data_manifest, read_state, write_state  # noqa: E402
 from gsdiff.tokenizer import ClipTokenizer, write_tokenizer_files  # noqa: E402
+from gsdiff.trn_tconv import TemporalConvTailRefineNetwork, from_single_frame  # noqa: E402
 
 STAGES = ('aux', 'vae', 'joint', 'redcnn', 'dncnn', 'trn')
 LAMBDA_REC, LAMBDA_CON, CON_MARGIN = 0.2, 0.01, 1.0
@@ -317,11 +319,24 @@ def stage_joint(run: Run, sampler: WindowSampler) -> None:
         # the diffusion branch learns what it misses
         models['trn'].load_state_dict(run.load_prev('trn')['models']['trn'])
         print(f"joint: TRN from {run.out / 'trn.pt'}", flush=True)
+        if run.args.freeze_trn:
+            # the TRN keeps its own (MSE) training in stage trn, where the campaign accumulates it; here only the
+            # diffusion branch learns, so L_rec's L1 cannot pull the restorer away from what its stage measured
+            models['trn'].requires_grad_(False)
+            run.extra['trn_frozen'] = True
+    elif run.args.freeze_trn:
+        raise SystemExit(f"train: --freeze-trn needs a pretrained {run.out / 'trn.pt'} (run --stage trn first)")
     else:
-        # TRN output head at zero: T(V_d) = V_d at the start, so V_r starts as D_V.
-        torch.nn.init.zeros_(models['trn'].head.weight)
-        torch.nn.init.zeros_(models['trn'].head.bias)
+        # TRN output at zero: T(V_d) = V_d at the start, so V_r starts as D_V.
+        if hasattr(models['trn'], 'head'):
+            torch.nn.init.zeros_(models['trn'].head.weight)
+            torch.nn.init.zeros_(models['trn'].head.bias)
+        else:
+            models['trn'].zero_init_outputs()
     opt = adam(models, LR['joint'])
+    run.extra['start_timestep'] = run.args.start_t
+    if run.args.start_t == 'matched':
+        run.extra['start_t_max'] = T_MAX
     tok = tokenizer_for(cfg, run.out / 'tokenizer')
     acp = torch.tensor(alphas_cumprod(scheduler_config()), dtype=torch.float32)
 
@@ -349,7 +364,10 @@ def stage_joint(run: Run, sampler: WindowSampler) -> None:
         eps = torch.randn_like(lat_c)
         l_diff = F.mse_loss(eps_pred(a.sqrt() * lat_c + (1 - a).sqrt() * eps, t, f_d, zd), eps)
         # L_rec through the one-step inference path
-        t2 = torch.from_numpy(rng.randint(1, T_REC + 1, size=n))
+        if run.args.start_t == 'matched':
+            t2 = matched_timestep(estimate_sigma(b.degraded), acp, 1.0 / sf)  # item 1b: t follows the noise level
+        else:
+            t2 = torch.from_numpy(rng.randint(1, T_REC + 1, size=n))
         a2 = acp[t2].reshape(-1, 1, 1, 1)
         # Deterministic img2img start (pack default start_noise = 0): no noise is drawn into z_t, so no noise that
         # the compact U-Net cannot predict reaches D_V (see export_pack.DEFAULTS).
@@ -394,7 +412,9 @@ def stage_trn(run: Run, sampler: WindowSampler) -> None:
     """Issue "Step 12", 1a: the TRN pretrained alone on L_rec, T(V_d) against V_c over whole k-frame windows (MSE,
     the figure PSNR measures), before the joint stage takes it up."""
     models = {'trn': fresh('trn', run.cfg, run.args.seed + 23)}
-    opt = adam(models, LR['trn'])
+    if run.args.init_trn is not None and not run.ckpt.exists():
+        init_from_single_frame(run, models['trn'], run.args.init_trn)
+    opt = adam(models, run.args.lr or LR['trn'])
 
     def step(rng: np.random.RandomState) -> dict:
         b = sampler.sample(BATCH['trn'])
@@ -408,6 +428,24 @@ def stage_trn(run: Run, sampler: WindowSampler) -> None:
         return {'total': loss, 'mse': loss, 'gain_db_avg': torch.tensor(gain)}
 
     run.loop(models, opt, step)
+
+
+def init_from_single_frame(run: Run, trn: torch.nn.Module, path: Path) -> None:
+    """A tconv TRN's first weights from a trained DnCNN (a committed ``dncnn.state.pt`` or a ``dncnn.pt``
+    checkpoint): the TRN starts as that denoiser on every frame, and the DnCNN's steps and minutes are recorded as
+    the run's lineage (``extra['init']``), so cumulative compute counts them."""
+    if not isinstance(trn, TemporalConvTailRefineNetwork):
+        raise SystemExit(f'train: --init-trn needs a tconv TRN (config {run.cfg.name} has trn_kind {run.cfg.trn_kind})')
+    state = read_state(path) if path.name.endswith('.state.pt') else torch.load(path, map_location='cpu')
+    if state.get('stage') != 'dncnn':
+        raise SystemExit(f"train: --init-trn {path}: expected a dncnn state or checkpoint, got stage {state.get('stage')!r}")
+    try:
+        from_single_frame(trn, state['models']['denoiser'])
+    except ValueError as e:
+        raise SystemExit(f'train: --init-trn {path}: {e}') from e
+    run.extra['init'] = {'from': str(path), 'stage': 'dncnn', 'step': state['step'],
+                         'minutes': round(state['elapsed_s'] / 60, 2), 'arch': state['extra'].get('arch')}  # fmt: skip
+    print(f"train: TRN from {path} (DnCNN, step {state['step']}, {state['elapsed_s'] / 60:.1f} min)", flush=True)
 
 
 def dncnn_arch(args: argparse.Namespace, sampler: WindowSampler) -> dict:
@@ -461,6 +499,15 @@ def main() -> None:
     p.add_argument('--width', type=int, default=48, help='dncnn: channels of the hidden convs')
     p.add_argument('--batch-norm', action='store_true',
                    help='dncnn: BatchNorm after the middle convs (folded into them at export)')
+    p.add_argument('--init-trn', type=Path, default=None,
+                   help='trn stage, tconv TRN (config gsdiff-t): start from this trained DnCNN (dncnn.state.pt or '
+                        'dncnn.pt) instead of the identity, when --out has no trn checkpoint yet')
+    p.add_argument('--lr', type=float, default=None, help='learning rate (default: per stage)')
+    p.add_argument('--start-t', choices=('uniform', 'matched'), default='uniform',
+                   help='joint: the one-step L_rec start timestep, uniform in 1..T_REC (gsdiff-s) or matched to the '
+                        "window's estimated noise SD (gsdiff/noise_level.py; the pack then samples the same way)")
+    p.add_argument('--freeze-trn', action='store_true',
+                   help='joint stage: keep the pretrained TRN (<out>/trn.pt) fixed; only the diffusion branch learns')
     p.add_argument('--resume', type=Path, default=None,
                    help='a committed state folder (models/training/state/<run>): start from its <stage>.state.pt '
                         'when --out has no checkpoint of the stage yet')
@@ -503,7 +550,7 @@ def main() -> None:
             raise SystemExit(f'train: {run.ckpt} holds a DnCNN {had}, expected {want} (same flags, or another --out)')
     (args.out / f'{args.stage}.config.json').write_text(json.dumps({
         'stage': args.stage, 'config': cfg.name, 'train': args.train, 'seed': args.seed, 'threads': args.threads,
-        'batch': BATCH[args.stage], 'lr': LR[args.stage], 'torch': torch.__version__,
+        'batch': BATCH[args.stage], 'lr': args.lr or LR[args.stage], 'torch': torch.__version__,
         'phrases': {'ct': CT_PHRASES, 'rgb': RGB_PHRASES}, 'lambda': [1.0, LAMBDA_REC, LAMBDA_CON],
         'con_margin': CON_MARGIN, 't_rec': T_REC,
         **({'crop': args.crop, 'ct_fraction': args.ct_fraction, 'arch': dncnn_arch(args, sampler), 'optimizer': 'adam'}

@@ -1,4 +1,5 @@
 import type { Logger } from '../../common/index.js';
+import type { RetryPolicy as NetRetryPolicy } from '../net/RetryPolicy.js';
 
 /** How requests authenticate. Orthanc accepts only `basic`; `bearer` is for PACS behind an OAuth2 gateway. */
 export type DicomWebAuth =
@@ -10,13 +11,7 @@ export type DicomWebAuth =
  * Retry policy for idempotent requests only (QIDO-RS and WADO-RS GETs). STOW-RS POSTs are never retried: a retry
  * could store an instance twice on a PACS that does not deduplicate; a failed store is reported per instance instead.
  */
-export interface RetryPolicy {
-  /** Total tries, the first included (1 = no retry). */
-  readonly attempts: number;
-  /** Delay before the first retry; doubles per retry, capped by maxDelayMs, then jittered. */
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-}
+export type RetryPolicy = NetRetryPolicy;
 
 /** Settings of one DICOMweb connection, as the caller gives them. */
 export interface DicomWebConfig {

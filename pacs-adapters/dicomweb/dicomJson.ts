@@ -1,15 +1,8 @@
+import type { DicomJsonDataset } from '../../wire/index.js';
 import { pacsError } from '../errors.js';
 
-/** One attribute of a DICOM JSON data set (PS3.18 F.2.2). */
-export interface DicomJsonAttribute {
-  readonly vr: string;
-  readonly Value?: readonly unknown[];
-  readonly InlineBinary?: string;
-  readonly BulkDataURI?: string;
-}
-
-/** A DICOM JSON data set: eight-hex-digit tags to attributes. */
-export type DicomJsonDataset = Readonly<Record<string, DicomJsonAttribute>>;
+/** The DICOM JSON types are the wire's (wire/DicomJson.ts); this file reads what a PACS sends. */
+export type { DicomJsonDataset };
 
 /**
  * Checks that a parsed JSON body is a DICOM JSON array of data sets (QIDO-RS answers).

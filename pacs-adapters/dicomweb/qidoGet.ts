@@ -3,8 +3,8 @@ import { asDatasetArray, type DicomJsonDataset } from './dicomJson.js';
 import type { HttpContext } from './HttpContext.js';
 import { openRequest } from './openRequest.js';
 import { mediaType, parseJson, readBody } from './readBody.js';
-import { statusError } from './statusError.js';
-import { withRetries } from './withRetries.js';
+import { withRetries } from '../net/withRetries.js';
+import { DICOMWEB_RETRY, statusError } from './statusError.js';
 
 /** QIDO answers are metadata only; anything larger is refused rather than buffered. */
 const MAX_QIDO_BYTES = 256 * 1024 * 1024;
@@ -26,6 +26,7 @@ export async function qidoGet(
   url.search = params.toString();
   return withRetries(
     ctx,
+    DICOMWEB_RETRY,
     'QIDO-RS',
     async () => {
       const open = await openRequest(ctx, {

@@ -1,12 +1,7 @@
 import { MIMEType } from 'node:util';
 import { describeThrown } from '../../common/index.js';
-import {
-  MaxFileSizeExceededError,
-  MaxHeaderSizeExceededError,
-  MultipartParseError,
-  MultipartParser,
-} from '@remix-run/multipart-parser';
 import { PacsError, pacsError } from '../errors.js';
+import { readMultipartParts, type MultipartFailure, type MultipartPart } from '../net/readMultipartParts.js';
 import type { OpenResponse } from './openRequest.js';
 import { mediaType } from './readBody.js';
 
@@ -46,9 +41,9 @@ export function multipartBoundary(open: OpenResponse, method: string): string {
 }
 
 /**
- * Streams the parts of a multipart/related body as they complete, with @remix-run/multipart-parser driven chunk by
- * chunk: only the part being received (plus one network chunk) is in memory, and the next chunk is read only when
- * the consumer asks for the next part. A part's own Content-Type and Content-Length, when given, are checked.
+ * Streams the DICOM parts of a multipart/related response as they complete (`readMultipartParts` in ../net): only
+ * the part being received (plus one network chunk) is in memory, and the next chunk is read only when the consumer
+ * asks for the next part. A part's own Content-Type and Content-Length, when given, are checked.
  * @param maxPartBytes - a larger part is refused before it is buffered whole
  * @throws PACS_ERR_MULTIPART (`details.truncated` when the body ended or broke before the closing boundary),
  *   PACS_ERR_TIMEOUT (the body stalled), PACS_ERR_CLOSED, or the caller's abort reason
@@ -65,103 +60,63 @@ export async function* readDicomParts(
     pacsError('PACS_ERR_MULTIPART', `${where}: ${what}`, { url: open.shownUrl, method, truncated, part: index }, cause);
   if (body === null) throw multipartError('expected a multipart body, got none', true);
 
-  const parser = new MultipartParser(boundary, {
-    maxHeaderSize: 16 * 1024,
-    maxFileSize: maxPartBytes,
-    maxParts: Number.MAX_SAFE_INTEGER,
-    maxTotalSize: Number.POSITIVE_INFINITY,
-  });
+  let complete = 0;
+  const chunks = bodyChunks(open, body, (received, cause) =>
+    multipartError(
+      `expected the body up to its closing boundary, got the connection lost after ${received} bytes and ${complete} complete part(s) (${describeThrown(cause)})`,
+      true,
+      cause,
+    ),
+  );
+  const refuse = (f: MultipartFailure): PacsError => {
+    if (f.kind === 'unclosed') return multipartError(f.message, true);
+    const what = f.kind === 'partTooLarge' ? `${f.message}: expected at most maxInstanceBytes` : f.message;
+    return multipartError(what, false, f.cause, f.parts);
+  };
+  for await (const part of readMultipartParts(chunks, boundary, { maxPartBytes }, refuse)) {
+    checkPart(part, multipartError);
+    open.pause(); // a slow consumer is not a stalled peer
+    yield { bytes: part.bytes, index: part.index };
+    open.touch();
+    complete++;
+  }
+}
+
+/**
+ * The body's chunks, restarting the idle timer after each one read.
+ * @param onBreak - the error for a connection lost mid-body, given the bytes read before it
+ */
+async function* bodyChunks(
+  open: OpenResponse,
+  body: ReadableStream<Uint8Array>,
+  onBreak: (received: number, cause: unknown) => PacsError,
+): AsyncGenerator<Uint8Array, void, undefined> {
   const reader = body.getReader();
-  let index = 0;
   let received = 0;
-  let atStart = true;
   try {
     for (;;) {
       let chunk: Uint8Array;
       try {
         const r = await reader.read();
-        if (r.done) break;
+        if (r.done) return;
         chunk = r.value;
       } catch (e) {
-        throw open.bodyError(e, (cause) =>
-          multipartError(
-            `expected the body up to its closing boundary, got the connection lost after ${received} bytes and ${index} complete part(s) (${describeThrown(cause)})`,
-            true,
-            cause,
-          ),
-        );
+        throw open.bodyError(e, (cause) => onBreak(received, cause));
       }
       open.touch();
       received += chunk.length;
-      if (atStart) {
-        // The parser wants "--boundary" first; a leading CRLF (an empty preamble, RFC 2046 5.1.1) is dropped.
-        let skip = 0;
-        while (skip < chunk.length && (chunk[skip] === 0x0d || chunk[skip] === 0x0a)) skip++;
-        chunk = chunk.subarray(skip);
-        if (chunk.length === 0) continue;
-        atStart = false;
-      }
-      try {
-        for (const part of parser.write(chunk)) {
-          const bytes = part.bytes;
-          checkPart(part.headers, bytes.length, index, multipartError);
-          open.pause(); // a slow consumer is not a stalled peer
-          yield { bytes, index };
-          open.touch();
-          index++;
-        }
-      } catch (e) {
-        if (e instanceof MultipartParseError) {
-          // After the closing boundary the parser refuses more data; that data is an epilogue (RFC 2046), ignored.
-          if (isFinished(parser)) break;
-          throw mapParseError(e, index, maxPartBytes, multipartError);
-        }
-        throw e;
-      }
-    }
-    if (!isFinished(parser)) {
-      throw multipartError(
-        `expected the closing boundary, got the end of the body after ${received} bytes and ${index} complete part(s)`,
-        true,
-      );
+      yield chunk;
     }
   } finally {
     reader.releaseLock();
   }
 }
 
-function isFinished(parser: MultipartParser): boolean {
-  try {
-    parser.finish();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 type MultipartErrorFn = (what: string, truncated: boolean, cause?: unknown, index?: number) => PacsError;
 
-function mapParseError(e: MultipartParseError, index: number, maxPartBytes: number, fail: MultipartErrorFn): PacsError {
-  if (e instanceof MaxFileSizeExceededError) {
-    return fail(
-      `part ${index} is larger than ${maxPartBytes} bytes: expected at most maxInstanceBytes`,
-      false,
-      e,
-      index,
-    );
-  }
-  if (e instanceof MaxHeaderSizeExceededError) {
-    return fail(`part ${index} has headers over 16 KiB: expected a few MIME headers`, false, e, index);
-  }
-  return fail(`part ${index} is malformed: ${e.message}`, false, e, index);
-}
-
-function checkPart(
-  headers: Readonly<Record<string, string | undefined>>,
-  size: number,
-  index: number,
-  fail: MultipartErrorFn,
-): void {
+function checkPart(part: MultipartPart, fail: MultipartErrorFn): void {
+  const { headers, index } = part;
+  const size = part.bytes.length;
   const type = mediaType(headers['content-type'] ?? null);
   if (type !== '' && type !== 'application/dicom') {
     throw fail(`part ${index} has Content-Type "${type}": expected application/dicom`, false, undefined, index);

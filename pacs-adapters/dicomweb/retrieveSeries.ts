@@ -6,7 +6,7 @@ import { openRequest, type OpenResponse } from './openRequest.js';
 import { uid } from './qidoQuery.js';
 import { multipartBoundary, readDicomParts } from './readDicomParts.js';
 import { instanceUids } from './instanceUids.js';
-import { isRetriable, statusError, withAttempts } from './statusError.js';
+import { isRetryable, statusError, withAttempts } from './statusError.js';
 
 /**
  * `transfer-syntax=*` asks for the instances as stored, without transcoding (PS3.18 8.7.3.5.2), so the bytes
@@ -79,7 +79,7 @@ export async function* retrieveSeries(
       return;
     } catch (e) {
       if (!(e instanceof PacsError)) throw e;
-      if (!isRetriable(e) || triesWithoutProgress >= policy.attempts) throw withAttempts(e, requests);
+      if (!isRetryable(e) || triesWithoutProgress >= policy.attempts) throw withAttempts(e, requests);
       const delayMs = backoffDelay(triesWithoutProgress, policy);
       ctx.log.warn(
         { url: open?.shownUrl, code: e.code, attempt: requests, alreadyYielded: yielded.size, delayMs },

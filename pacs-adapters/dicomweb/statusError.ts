@@ -1,4 +1,5 @@
 import { PacsError, pacsError } from '../errors.js';
+import type { RetryRule } from '../net/withRetries.js';
 
 /** Statuses worth another try of an idempotent request: the peer or something in front of it was briefly unable. */
 const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
@@ -29,7 +30,7 @@ export function statusError(method: string, shownUrl: string, response: Response
  * True when another try of an idempotent request may succeed: the peer was unreachable, too slow, cut a body short,
  * or answered 408/429/5xx. Auth, not-found, content-type and parse errors are final.
  */
-export function isRetriable(e: unknown): boolean {
+export function isRetryable(e: unknown): boolean {
   if (!(e instanceof PacsError)) return false;
   switch (e.code) {
     case 'PACS_ERR_UNREACHABLE':
@@ -49,3 +50,10 @@ export function withAttempts(e: PacsError, attempts: number): PacsError {
   if (attempts <= 1) return e;
   return pacsError(e.code, `${e.message} (gave up after ${attempts} attempts)`, { ...e.details, attempts }, e.cause);
 }
+
+/** How DICOMweb GETs retry (`withRetries` in ../net): the last error says how many requests were made. */
+export const DICOMWEB_RETRY: RetryRule = Object.freeze({
+  protocol: 'dicomweb',
+  isRetryable,
+  giveUp: (e: unknown, attempts: number) => (e instanceof PacsError ? withAttempts(e, attempts) : e),
+});

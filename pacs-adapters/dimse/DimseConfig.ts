@@ -1,4 +1,5 @@
 import type { Logger } from '../../common/index.js';
+import type { RetryPolicy } from '../net/RetryPolicy.js';
 
 /** A DICOM application entity on the network. */
 export interface DimsePeer {
@@ -30,13 +31,7 @@ export type DimseRetrieve =
  * a final answer is tried again: a retrieve skips instances already yielded, a store re-sends only instances with
  * no C-STORE response, so a PACS never receives a second copy of a SOP instance it acknowledged.
  */
-export interface DimseRetryPolicy {
-  /** Total tries, the first included (1 = no retry). */
-  readonly attempts: number;
-  /** Delay before the first retry; doubles per retry, capped by maxDelayMs, then jittered. */
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-}
+export type DimseRetryPolicy = RetryPolicy;
 
 /** Settings of one DIMSE connection, as the caller gives them. */
 export interface DimseConfig {

@@ -3,7 +3,8 @@ import { requireAccepted } from './acceptedSyntax.js';
 import { openAssociation } from './association.js';
 import type { DimseContext } from './DimseContext.js';
 import { requests, type DimseResponse } from './library.js';
-import { withRetries } from './retry.js';
+import { withRetries } from '../net/withRetries.js';
+import { DIMSE_RETRY } from './retry.js';
 import { describeStatus, hexStatus } from './status.js';
 
 /** What a successful C-ECHO measured. */
@@ -20,6 +21,7 @@ export async function cEcho(ctx: DimseContext, signal?: AbortSignal): Promise<Ec
   const { peer } = ctx.config;
   return withRetries(
     ctx,
+    DIMSE_RETRY,
     'C-ECHO',
     async () => {
       const started = performance.now();

@@ -5,7 +5,8 @@ import type { Elements } from './elementValues.js';
 import { requireAccepted } from './acceptedSyntax.js';
 import { Dataset, requests, type CFindResponse } from './library.js';
 import type { Identifier } from './queries.js';
-import { withRetries } from './retry.js';
+import { withRetries } from '../net/withRetries.js';
+import { DIMSE_RETRY } from './retry.js';
 import { describeStatus, hexStatus, statusKind } from './status.js';
 
 /**
@@ -18,7 +19,7 @@ import { describeStatus, hexStatus, statusKind } from './status.js';
  */
 export async function cFind(ctx: DimseContext, identifier: Identifier, signal?: AbortSignal): Promise<Elements[]> {
   const operation = `C-FIND ${identifier.QueryRetrieveLevel ?? ''}`.trim();
-  return withRetries(ctx, operation, () => findOnce(ctx, operation, identifier, signal), signal);
+  return withRetries(ctx, DIMSE_RETRY, operation, () => findOnce(ctx, operation, identifier, signal), signal);
 }
 
 async function findOnce(

@@ -11,7 +11,8 @@ import {
 } from './library.js';
 import { readPart10Meta, type Part10Meta } from './part10.js';
 import { RawDataset } from './RawDataset.js';
-import { isRetryable, waitBeforeRetry } from './retry.js';
+import { waitBeforeRetry } from '../net/withRetries.js';
+import { DIMSE_RETRY, isRetryable } from './retry.js';
 import { describeStatus, hexStatus, statusKind } from './status.js';
 import { explicitToImplicit } from './implicitVr.js';
 import { EXPLICIT_VR_LE, IMPLICIT_VR_LE } from './storageClasses.js';
@@ -133,7 +134,7 @@ async function storeBatch(
         retryable: true,
       });
     if (isRetryable(failure) && attempt < ctx.config.retries.attempts) {
-      await waitBeforeRetry(ctx, 'C-STORE', attempt, failure, signal);
+      await waitBeforeRetry(ctx, DIMSE_RETRY, 'C-STORE', attempt, failure, signal);
       continue;
     }
     if (!state.associated) throw failure;

@@ -1,8 +1,9 @@
 import type { RetrievedInstance } from '../pacs/PacsAdapter.js';
 import { AsyncQueue } from './AsyncQueue.js';
-import type { RunningAssociation } from './association.js';
+import type { RunningAssociation } from './AssociationPlan.js';
 import type { DimseContext } from './DimseContext.js';
-import { isRetryable, waitBeforeRetry } from './retry.js';
+import { waitBeforeRetry } from '../net/withRetries.js';
+import { DIMSE_RETRY, isRetryable } from './retry.js';
 
 /** One try of a retrieve: the association and the queue its instances arrive in. */
 export interface RetrieveAttempt {
@@ -42,7 +43,7 @@ export async function* retrieveWithRetries(
     } catch (e) {
       ended = true;
       if (!isRetryable(e) || attempt >= ctx.config.retries.attempts) throw e;
-      await waitBeforeRetry(ctx, operation, attempt, e, signal);
+      await waitBeforeRetry(ctx, DIMSE_RETRY, operation, attempt, e, signal);
       continue;
     } finally {
       if (!ended) association.abort();

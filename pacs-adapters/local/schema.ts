@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { migrateSchema } from '../../common/index.js';
 import { pacsError } from '../errors.js';
 
 /**
@@ -63,25 +64,15 @@ export const MIGRATIONS: readonly string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * Brings the index to SCHEMA_VERSION in one transaction and returns the version.
+ * Brings the index to SCHEMA_VERSION and returns the version.
  * @throws PACS_ERR_STORE when the index was written by a newer build (version above SCHEMA_VERSION)
  */
 export function migrate(db: Database.Database, file: string): number {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL) STRICT');
-  const apply = db.transaction((): number => {
-    const row = db.prepare<[], { version: number }>('SELECT version FROM schema_version').get();
-    const current = row?.version ?? 0;
-    if (current > SCHEMA_VERSION) {
-      throw pacsError(
-        'PACS_ERR_STORE',
-        `index schema version is ${current}: expected at most ${SCHEMA_VERSION} (written by a newer build)`,
-        { file, field: 'schema_version' },
-      );
-    }
-    for (let v = current; v < SCHEMA_VERSION; v += 1) db.exec(MIGRATIONS[v]);
-    if (row === undefined) db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
-    else db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION);
-    return SCHEMA_VERSION;
-  });
-  return apply.immediate();
+  return migrateSchema(db, MIGRATIONS, (found, latest) =>
+    pacsError(
+      'PACS_ERR_STORE',
+      `index schema version is ${found}: expected at most ${latest} (written by a newer build)`,
+      { file, field: 'schema_version' },
+    ),
+  );
 }

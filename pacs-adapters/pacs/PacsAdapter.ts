@@ -1,3 +1,5 @@
+import type { SeriesSummary, StudySummary } from '../../wire/index.js';
+
 /**
  * The one interface every PACS connection implements (DICOMweb, DIMSE, the local store), so jobs, the watcher and the
  * server never care how a hospital connects. Identifiers are DICOM UIDs; bytes are whole Part 10 instances.
@@ -22,26 +24,8 @@ export interface SeriesQuery {
   readonly offset?: number;
 }
 
-export interface StudySummary {
-  readonly studyInstanceUid: string;
-  readonly patientId?: string;
-  readonly patientName?: string;
-  readonly studyDate?: string;
-  readonly studyDescription?: string;
-  readonly accessionNumber?: string;
-  readonly modalities: readonly string[];
-  readonly numberOfSeries?: number;
-  readonly numberOfInstances?: number;
-}
-
-export interface SeriesSummary {
-  readonly studyInstanceUid: string;
-  readonly seriesInstanceUid: string;
-  readonly modality?: string;
-  readonly seriesNumber?: number;
-  readonly seriesDescription?: string;
-  readonly numberOfInstances?: number;
-}
+/** What a search returns is what the server's browse routes send the viewer: the summaries are defined in wire/. */
+export type { StudySummary, SeriesSummary };
 
 export interface InstanceRef {
   readonly studyInstanceUid: string;

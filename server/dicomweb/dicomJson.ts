@@ -1,27 +1,11 @@
 import dcmjs from 'dcmjs';
 import { describeThrown } from '../../common/index.js';
 import { transferSyntaxInfo } from '../../pacs-adapters/index.js';
+import type { DicomJsonAttribute, DicomJsonDataset, DicomJsonValue, PersonNameJson } from '../../wire/index.js';
 import { serverError } from '../errors.js';
 
-/** A PN value in DICOM JSON (PS3.18 F.2.2): one string per component group. */
-export interface PersonNameJson {
-  readonly Alphabetic?: string;
-  readonly Ideographic?: string;
-  readonly Phonetic?: string;
-}
-
-export type DicomJsonValue = string | number | null | PersonNameJson | DicomJsonDataset;
-
-/** One attribute of a DICOM JSON data set (PS3.18 F.2.2). */
-export interface DicomJsonAttribute {
-  readonly vr: string;
-  readonly Value?: readonly DicomJsonValue[];
-  readonly InlineBinary?: string;
-  readonly BulkDataURI?: string;
-}
-
-/** A DICOM JSON data set: eight upper-case hex digit tags to attributes, keys in tag order. */
-export type DicomJsonDataset = { readonly [tag: string]: DicomJsonAttribute };
+/** The DICOM JSON types are the wire's (wire/DicomJson.ts); this file writes them from stored instances. */
+export type { DicomJsonAttribute, DicomJsonDataset, DicomJsonValue, PersonNameJson };
 
 /** The Pixel Data family: always sent as a BulkDataURI, never inline (PS3.18 F.2.6). */
 export const PIXEL_DATA_TAG = '7FE00010';

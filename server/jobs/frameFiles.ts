@@ -1,7 +1,7 @@
 import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import path from 'node:path';
-import type { FrameHeader } from '../../common/frameWire.js';
+import type { FrameHeader } from '../../wire/index.js';
 
 /** What every frame of one job shares, written to `frames/meta.json` before the first frame. */
 export interface FramesMeta {
@@ -17,7 +17,7 @@ export interface FramesMeta {
   readonly slices: readonly { readonly sopInstanceUid: string; readonly frameIndex: number }[];
 }
 
-export type { FrameHeader } from '../../common/frameWire.js';
+export type { FrameHeader } from '../../wire/index.js';
 
 export interface StoredFrame {
   readonly header: FrameHeader;

@@ -6,7 +6,7 @@ export { RedisJobService } from './redis/RedisJobService.js';
 export type { RedisJobServiceOptions } from './redis/RedisJobService.js';
 export { QueueWorker } from './redis/QueueWorker.js';
 export type { QueueWorkerOptions, WorkerCloseOptions } from './redis/QueueWorker.js';
-export { checkQueueUrl, redactUrl } from './redis/connectRedis.js';
+export { checkQueueUrl, queueUrlProblem, redactUrl } from './redis/connectRedis.js';
 export { JOB_STATES, TERMINAL_STATES } from './JobRecord.js';
 export type {
   JobSpec,

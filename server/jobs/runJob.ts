@@ -42,7 +42,7 @@ export async function runJob(ctx: JobContext): Promise<JobRecord> {
       ctx.update({ timings });
       // 3. Publish once: commit the stage, record it in the same step.
       await timed('publish', () => publishSeries(restored, ctx));
-      derived = restored.derivedSeriesInstanceUid;
+      derived = restored.derivedSeries.seriesInstanceUid;
     }
     // 4. Push back to the source PACS when asked; a failure is reported, the local result stays.
     let report: PushBackReport | undefined;

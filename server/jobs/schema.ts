@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { migrateSchema } from '../../common/index.js';
 import { serverError } from '../errors.js';
 
 /**
@@ -41,25 +42,15 @@ export const MIGRATIONS: readonly string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * Brings the database to SCHEMA_VERSION in one transaction and returns the version.
+ * Brings the database to SCHEMA_VERSION and returns the version.
  * @throws SRV_ERR_JOB_STORE when the database was written by a newer build
  */
 export function migrate(db: Database.Database, file: string): number {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL) STRICT');
-  const apply = db.transaction((): number => {
-    const row = db.prepare<[], { version: number }>('SELECT version FROM schema_version').get();
-    const current = row?.version ?? 0;
-    if (current > SCHEMA_VERSION) {
-      throw serverError(
-        'SRV_ERR_JOB_STORE',
-        `${file}: schema version ${current}: expected at most ${SCHEMA_VERSION} (written by a newer build)`,
-        { file, field: 'schema_version' },
-      );
-    }
-    for (let v = current; v < SCHEMA_VERSION; v += 1) db.exec(MIGRATIONS[v]);
-    if (row === undefined) db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
-    else db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION);
-    return SCHEMA_VERSION;
-  });
-  return apply.immediate();
+  return migrateSchema(db, MIGRATIONS, (found, latest) =>
+    serverError(
+      'SRV_ERR_JOB_STORE',
+      `${file}: schema version ${found}: expected at most ${latest} (written by a newer build)`,
+      { file, field: 'schema_version' },
+    ),
+  );
 }

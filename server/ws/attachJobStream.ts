@@ -2,24 +2,10 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { describeThrown, type Logger } from '../../common/index.js';
+import { encodeFrameMessage, encodeServerMessage, isJobEnd, parseClientMessage, WS_CLOSE } from '../../wire/index.js';
 import type { AuditLog } from '../AuditLog.js';
 import { checkToken, deniedMessage, requestToken } from '../http/auth.js';
 import type { JobService } from '../jobs/index.js';
-import { encodeFrameMessage } from './frameMessage.js';
-
-/** Close codes of the job stream (1000-1011 are RFC 6455's; 44xx mirror the HTTP status of the SRV_ERR_* code). */
-export const WS_CLOSE = {
-  /** After the final done / failed / cancelled event. */
-  NORMAL: 1000,
-  /** The server (or the job service) is shutting down; reconnect later with `from`. */
-  GOING_AWAY: 1001,
-  /** Unexpected server error. */
-  INTERNAL: 1011,
-  /** SRV_ERR_BAD_REQUEST: a malformed client message or query (`from`, job id). */
-  BAD_REQUEST: 4400,
-  /** SRV_ERR_NOT_FOUND: no such job. */
-  NOT_FOUND: 4404,
-} as const;
 
 export interface JobStreamOptions {
   /** Only `stream` is used. */
@@ -116,15 +102,21 @@ export function attachJobStream(server: Server, o: JobStreamOptions): JobStreamS
     ws.on('error', (e) => log.debug({ job: id, err: e.message }, 'websocket error'));
     const fail = (code: number, srvCode: string, message: string): void => {
       if (ws.readyState !== WebSocket.OPEN) return;
-      ws.send(JSON.stringify({ type: 'error', code: srvCode, message }));
+      ws.send(encodeServerMessage({ type: 'error', code: srvCode, message }));
       ws.close(code, truncateReason(`${srvCode}: ${message}`));
     };
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (!isBinary && isPing(data)) {
-        ws.send(JSON.stringify({ type: 'pong' }));
+      if (isBinary) {
+        fail(WS_CLOSE.BAD_REQUEST, 'SRV_ERR_BAD_REQUEST', 'client message: expected a JSON text message, got binary');
         return;
       }
-      fail(WS_CLOSE.BAD_REQUEST, 'SRV_ERR_BAD_REQUEST', 'client message: expected a JSON text message {"type":"ping"}');
+      try {
+        parseClientMessage(rawText(data)); // only a ping exists
+      } catch (e) {
+        fail(WS_CLOSE.BAD_REQUEST, 'SRV_ERR_BAD_REQUEST', `client message: ${describeThrown(e)}`);
+        return;
+      }
+      ws.send(encodeServerMessage({ type: 'pong' }));
     });
     if (!JOB_ID.test(id))
       return fail(WS_CLOSE.BAD_REQUEST, 'SRV_ERR_BAD_REQUEST', `job id ${JSON.stringify(id)}: expected a job id`);
@@ -135,7 +127,7 @@ export function attachJobStream(server: Server, o: JobStreamOptions): JobStreamS
         `from=${fromText.slice(0, 20)}: expected a frame count >= 0`,
       );
     }
-    const send = (data: Buffer | string): Promise<void> =>
+    const send = (data: Uint8Array | string): Promise<void> =>
       new Promise<void>((resolve, reject) => {
         let settled = false;
         const settle = (err?: Error): void => {
@@ -166,10 +158,13 @@ export function attachJobStream(server: Server, o: JobStreamOptions): JobStreamS
           await send(encodeFrameMessage(item.header, item.payload));
           counters.framesSent++;
         } else if (item.type === 'job') {
-          await send(JSON.stringify({ type: 'job', job: item.job }));
+          await send(encodeServerMessage({ type: 'job', job: item.job }));
         } else {
-          await send(JSON.stringify({ type: item.job.state, job: item.job }));
-          ws.close(WS_CLOSE.NORMAL, item.job.state);
+          // The stream ends only on a terminal record (streamJob).
+          const state = item.job.state;
+          if (!isJobEnd(state)) throw new Error(`job stream: expected an end state, got ${state}`);
+          await send(encodeServerMessage({ type: state, job: item.job }));
+          ws.close(WS_CLOSE.NORMAL, state);
         }
       }
     } catch (e) {
@@ -225,16 +220,11 @@ function reject(socket: Duplex, status: number, code: string, message: string): 
   );
 }
 
-function isPing(data: RawData): boolean {
-  try {
-    const text = Buffer.isBuffer(data)
-      ? data.toString('utf8')
-      : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
-    const m: unknown = JSON.parse(text);
-    return typeof m === 'object' && m !== null && 'type' in m && m.type === 'ping';
-  } catch {
-    return false;
-  }
+/** A text message's UTF-8 (ws hands it over as a Buffer, an ArrayBuffer or fragments). */
+function rawText(data: RawData): string {
+  return Buffer.isBuffer(data)
+    ? data.toString('utf8')
+    : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
 }
 
 /** A close reason is at most 123 bytes. */

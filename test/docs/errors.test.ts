@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMMON_ERRORS } from '../../common/index.js';
 import { DEMO_ERRORS } from '../../demo/index.js';
 import { MODEL_ERRORS } from '../../models/index.js';
 import { PACS_ERRORS } from '../../pacs-adapters/index.js';
@@ -21,6 +22,7 @@ describe('docs/errors.md', () => {
     ...SRV_ERRORS,
     ...VAL_ERRORS,
     ...DEMO_ERRORS,
+    ...COMMON_ERRORS,
   };
 
   it('documents every registered code with its HTTP status and summary', () => {

@@ -1,12 +1,5 @@
 import { createLogger } from '../../common/index.js';
-import {
-  loadPack,
-  restoreSeries,
-  restoreWindow,
-  emptyTimings,
-  type GsdiffPack,
-  type RestoreEvent,
-} from '../../models/index.js';
+import { loadPack, restoreSeries, restoreWindow, type GsdiffPack, type RestoreEvent } from '../../models/index.js';
 import { encodeGuidance, encodeText } from '../../models/pipeline/encodeGuidance.js';
 import { vaeEncode } from '../../models/pipeline/vae.js';
 import { spliceGrid } from '../../models/grid/index.js';
@@ -52,15 +45,20 @@ describe('golden: TypeScript GSDiff pipeline vs the PyTorch reference', () => {
 
   it('restores the window to V_r within 1e-4', async () => {
     const text = await encodeText(pack, golden.input_ids);
-    const out = await restoreWindow(
+    const { restored: out } = await restoreWindow({
       pack,
       frames,
-      32,
-      32,
-      text,
-      { schedule: createDdimSchedule(pack.schedulerConfig), steps: 4, strength: 1, eta: 0, noise: () => noise.slice() },
-      emptyTimings(),
-    );
+      height: 32,
+      width: 32,
+      textEmbeds: text,
+      sampling: {
+        schedule: createDdimSchedule(pack.schedulerConfig),
+        steps: 4,
+        strength: 1,
+        eta: 0,
+        noise: () => noise.slice(),
+      },
+    });
     const vr = goldenF32('v_r');
     const worst = Math.max(...out.map((f, i) => maxAbsDiff(f, frameOf(vr, i, per))));
     expect(worst).toBeLessThan(1e-4);

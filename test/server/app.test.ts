@@ -7,7 +7,7 @@ import { createLogger } from '../../common/index.js';
 import { LocalStore, LocalStoreAdapter } from '../../pacs-adapters/index.js';
 import { createApp } from '../../server/app.js';
 import { memoryAuditLog } from '../../server/AuditLog.js';
-import { loadServerConfig } from '../../server/config.js';
+import { loadServerConfig, prepareDataDir } from '../../server/index.js';
 import type { JobsApi } from '../../server/http/jobRoutes.js';
 import type { JobSpec } from '../../server/jobs/index.js';
 
@@ -22,6 +22,8 @@ describe('server app: auth, CORS, limits, errors', () => {
       ]),
     },
   );
+  // What startServer does first; this suite builds the app without it.
+  prepareDataDir(config);
   const audit = memoryAuditLog();
   const submitted: JobSpec[] = [];
   const jobs: JobsApi = {

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { createLogger } from '../../common/index.js';
 import { encodeCtSlice, newUid } from '../../pacs-adapters/index.js';
 import { loadServerConfig, startServer, type RunningServer } from '../../server/index.js';
-import { decodeFrameMessage } from '../../server/ws/index.js';
+import { decodeFrameMessage } from '../../wire/index.js';
 
 const JOBS = 20;
 const SUBSCRIBERS = 50;

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { createLogger } from '../../common/index.js';
 import { encodeCtSlice, newUid } from '../../pacs-adapters/index.js';
 import { loadServerConfig, startServer, type RunningServer } from '../../server/index.js';
-import { decodeFrameMessage } from '../../server/ws/index.js';
+import { decodeFrameMessage } from '../../wire/index.js';
 
 /** The assembled server end to end: API -> job -> websocket frames -> derived series over our own DICOMweb. */
 describe('gsdiff serve, end to end on loopback', () => {

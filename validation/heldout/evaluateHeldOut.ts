@@ -2,14 +2,18 @@ import type { Logger } from '../../common/index.js';
 import {
   loadPack,
   restoreSeries,
+  type Branches,
   type DeviceRequest,
   type HeaderFacts,
   type SeriesSource,
   type Strength,
 } from '../../models/index.js';
-import { validationError } from '../errors.js';
+import { ValidationError, validationError } from '../errors.js';
 import { createRng } from '../lowdose/index.js';
 import {
+  edgeRiseDistance,
+  EDGE_RISE_DEFAULTS,
+  findTissueFatEdges,
   flicker,
   HU_WINDOWS,
   placeHomogeneousRois,
@@ -17,6 +21,7 @@ import {
   rmse,
   roiStats,
   ssim,
+  type EdgeRiseResult,
   type HuWindow,
 } from '../metrics/index.js';
 import type { HeldOutClip, HeldOutCt } from './readTrainingData.js';
@@ -24,7 +29,15 @@ import type { HeldOutClip, HeldOutCt } from './readTrainingData.js';
 /** A method under test: the degraded input itself, or a pack run through the runtime. */
 export type Method =
   | { readonly name: 'input' }
-  | { readonly name: string; readonly pack: string; readonly skipAir?: boolean; readonly strength?: Strength };
+  | {
+      readonly name: string;
+      readonly pack: string;
+      readonly skipAir?: boolean;
+      readonly strength?: Strength;
+      /** GSDiff packs: the ablation rows (RestoreOptions.branches) and the start timestep (item 1b of "Step 12"). */
+      readonly branches?: Branches;
+      readonly startTimestep?: number | 'matched';
+    };
 
 export interface CtFigures {
   readonly psnrMetric: number;
@@ -77,6 +90,8 @@ async function runPack(
       skipAir: pack.kind === 'gsdiff' && 'skipAir' in method ? method.skipAir : undefined,
       // Every pack class; the runtime's default (medium) when the method gives none.
       strength: 'strength' in method ? method.strength : undefined,
+      ...(pack.kind === 'gsdiff' && 'branches' in method ? { branches: method.branches } : {}),
+      ...(pack.kind === 'gsdiff' && 'startTimestep' in method ? { startTimestep: method.startTimestep } : {}),
       logger,
     })) {
       if (ev.type === 'frame') frames[ev.index] = ev.values;
@@ -194,11 +209,27 @@ export interface RealNoiseFigures {
   /** Mean HU in the same ROIs (a restoration must not shift it). */
   readonly meanHu: number;
   readonly seconds: number;
+  /**
+   * 10-90 % rise distance (pixels) of the ensemble edge profile across soft-tissue/fat borders found on the input
+   * slices (metrics' edgeRiseDistance; lower is sharper); absent when fewer than EDGE_RISE_DEFAULTS.minEdges were found.
+   */
+  readonly edgeRisePx?: number;
+  /** The same in mm, when the pixel spacing is known. */
+  readonly edgeRiseMm?: number;
+  /** Soft-tissue/fat edges found on the input slices, the same for every method. */
+  readonly edges: number;
+}
+
+/** Options of {@link evaluateRealNoise}. */
+export interface RealNoiseOptions {
+  /** In-plane pixel spacing (square pixels), for the edge rise distance in mm. */
+  readonly pixelSpacingMm?: number;
 }
 
 /**
  * No-reference figures on a real (not simulated) series: each method restores the slices, SD and mean are read in
- * the same ROIs (placed on the input, soft tissue, SD at most 60 HU). Returns the outputs too, for pictures.
+ * the same ROIs (placed on the input, soft tissue, SD at most 60 HU), and the 10-90 % edge rise distance at the same
+ * soft-tissue/fat edges (found on the input slices). Returns the outputs too, for pictures.
  */
 export async function evaluateRealNoise(
   slices: readonly Float32Array[],
@@ -208,8 +239,25 @@ export async function evaluateRealNoise(
   device: DeviceRequest,
   header: HeaderFacts,
   logger: Logger,
+  options: RealNoiseOptions = {},
 ): Promise<{ figures: Record<string, RealNoiseFigures>; outputs: Record<string, Float32Array[]> }> {
   const rois = slices.map((s) => placeHomogeneousRois(s, width, height, { count: 4, size: 16, maxSd: 60 }));
+  const edges = slices.flatMap((s, i) => findTissueFatEdges(s, width, height, { slice: i }));
+  if (edges.length < EDGE_RISE_DEFAULTS.minEdges)
+    logger.warn(
+      { edges: edges.length, expected: EDGE_RISE_DEFAULTS.minEdges },
+      'evaluate: too few soft-tissue/fat edges on the input slices, no edge rise distance',
+    );
+  // An output without a measurable edge (no tissue plateau above the fat one: not a restoration) gets no figure.
+  const edgeRise = (frames: Float32Array[], method: string): EdgeRiseResult | undefined => {
+    try {
+      return edgeRiseDistance(frames, width, height, edges, options.pixelSpacingMm);
+    } catch (err) {
+      if (!(err instanceof ValidationError && err.code === 'VAL_ERR_BAD_INPUT')) throw err;
+      logger.warn({ method, err: err.message }, 'evaluate: no edge rise distance for this method');
+      return undefined;
+    }
+  };
   const figures: Record<string, RealNoiseFigures> = {};
   const outputs: Record<string, Float32Array[]> = {};
   for (const m of methods) {
@@ -222,7 +270,15 @@ export async function evaluateRealNoise(
       seconds = r.seconds;
     }
     const stats = frames.flatMap((f, i) => rois[i].map((roi) => roiStats(f, width, height, roi)));
-    figures[m.name] = { noiseSdHu: mean(stats.map((s) => s.sd)), meanHu: mean(stats.map((s) => s.mean)), seconds };
+    const rise = edges.length >= EDGE_RISE_DEFAULTS.minEdges ? edgeRise(frames, m.name) : undefined;
+    figures[m.name] = {
+      noiseSdHu: mean(stats.map((s) => s.sd)),
+      meanHu: mean(stats.map((s) => s.mean)),
+      seconds,
+      ...(rise ? { edgeRisePx: rise.riseDistancePx } : {}),
+      ...(rise?.riseDistanceMm === undefined ? {} : { edgeRiseMm: rise.riseDistanceMm }),
+      edges: edges.length,
+    };
     outputs[m.name] = frames;
   }
   return { figures, outputs };

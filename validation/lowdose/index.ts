@@ -1,5 +1,6 @@
-export { createRng, deriveSeed } from './random.js';
-export type { Rng } from './random.js';
+// The generator lives in common/ (restoration draws its noise from it too); re-exported for validation's users.
+export { createRng, deriveSeed } from '../../common/index.js';
+export type { Rng } from '../../common/index.js';
 export { createFftPlan, nextPowerOfTwo } from './fft.js';
 export type { FftPlan } from './fft.js';
 export type { ParallelBeamGeometry } from './ParallelBeamGeometry.js';

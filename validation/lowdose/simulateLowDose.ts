@@ -6,7 +6,7 @@ import { fbp } from './fbp.js';
 import type { LowDoseOptions } from './LowDoseOptions.js';
 import type { ParallelBeamGeometry } from './ParallelBeamGeometry.js';
 import { forwardProject } from './projector.js';
-import { createRng, deriveSeed } from './random.js';
+import { createRng, deriveSeed } from '../../common/index.js';
 import { transmissionNoiseSinogram, type DetectorNoiseModel } from './transmissionNoise.js';
 import { yuNoiseSinogram } from './yuNoise.js';
 

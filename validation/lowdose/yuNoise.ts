@@ -1,4 +1,4 @@
-import type { Rng } from './random.js';
+import type { Rng } from '../../common/index.js';
 import type { DetectorNoiseModel } from './transmissionNoise.js';
 
 // Math members bound once: global lookups are slow inside Jest's vm contexts, and this code is hot.

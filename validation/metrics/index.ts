@@ -17,3 +17,8 @@ export { flicker } from './flicker.js';
 export { temporalDifferenceEnergy } from './temporalDifferenceEnergy.js';
 export { warpingError, FARNEBACK } from './warpingError.js';
 export type { WarpingErrorResult } from './warpingError.js';
+export { findTissueFatEdges, TISSUE_FAT_EDGE_DEFAULTS } from './findTissueFatEdges.js';
+export type { TissueFatEdgeOptions } from './findTissueFatEdges.js';
+export type { TissueFatEdge } from './TissueFatEdge.js';
+export { edgeRiseDistance, EDGE_RISE_DEFAULTS } from './edgeRiseDistance.js';
+export type { EdgeRiseOptions, EdgeRiseResult } from './edgeRiseDistance.js';

@@ -1,51 +1,12 @@
+import type {
+  DicomJsonDataset,
+  JobList,
+  JobRecord,
+  JobSubmission,
+  SeriesSummary,
+  StudySummary,
+} from '../../wire/index.js';
 import { ViewerError } from './errors.js';
-import type { DicomJsonDataset } from './dicomJson.js';
-import type { SeriesSummary, StudySummary } from '../../pacs-adapters/pacs/PacsAdapter.js';
-import type { Strength } from '../../models/pipeline/Strength.js';
-
-/** As `GET /api/sources/{id}/studies` and `…/series` list them: the adapters' summaries, one definition. */
-export type { SeriesSummary, StudySummary };
-/** The job's restoration strength: the runtime's own type (a file with no imports, so nothing else is pulled in). */
-export type { Strength };
-
-export type JobTask = 'denoise' | 'deblur' | 'auto';
-export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-
-/** The part of server/jobs' JobRecord the viewer reads. */
-export interface JobRecord {
-  readonly id: string;
-  readonly spec: {
-    readonly sourceId: string;
-    readonly studyInstanceUid: string;
-    readonly seriesInstanceUid: string;
-    readonly task: JobTask;
-    readonly steps?: number;
-    /** Always set by the server for new jobs (default medium); absent in records from before strength existed. */
-    readonly strength?: Strength;
-  };
-  readonly state: JobState;
-  readonly stage?: string;
-  readonly progress: { readonly done: number; readonly total: number };
-  readonly degradation?: string;
-  readonly derivedSeriesInstanceUid?: string;
-  readonly publishedAt?: string;
-  readonly error?: { readonly code: string; readonly message: string };
-  readonly createdAt: string;
-}
-
-export interface JobList {
-  readonly jobs: readonly JobRecord[];
-  readonly total: number;
-}
-
-export interface JobSubmission {
-  readonly studyInstanceUid: string;
-  readonly seriesInstanceUid: string;
-  readonly task: JobTask;
-  readonly steps?: number;
-  /** Absent: the server's default (medium). */
-  readonly strength?: Strength;
-}
 
 /**
  * The server's HTTP API and DICOMweb, same origin, with the token as `Authorization: Bearer`. Failures become a

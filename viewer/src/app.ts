@@ -1,8 +1,8 @@
-import type { ApiClient, JobRecord, SeriesSummary } from './api.js';
+import type { JobEnd, JobRecord, SeriesSummary, StreamedFrame } from '../../wire/index.js';
+import type { ApiClient } from './api.js';
 import { describeError } from './errors.js';
-import type { StreamedFrame } from './frameMessage.js';
 import type { JobLaunch } from './jobPanel.js';
-import { JobStream, type JobEnd } from './jobStream.js';
+import { JobStream } from './jobStream.js';
 import type { Review } from './review.js';
 import { loadSeriesStack } from './seriesStack.js';
 import type { StreamImages } from './streamImages.js';

@@ -1,4 +1,5 @@
-import { numberValue, TAG, type DicomJsonDataset } from './dicomJson.js';
+import type { DicomJsonDataset } from '../../wire/index.js';
+import { numberValue, TAG } from './dicomJson.js';
 
 /** The cine rate when a series states none (CT stacks, most single-frame series). */
 export const DEFAULT_CINE_FPS = 10;

@@ -1,13 +1,4 @@
-/** One attribute of a DICOM JSON data set (PS3.18 F.2). */
-export interface DicomJsonAttribute {
-  readonly vr: string;
-  readonly Value?: readonly unknown[];
-  readonly BulkDataURI?: string;
-  readonly InlineBinary?: string;
-}
-
-/** A DICOM JSON data set: attributes keyed by 8-digit hex tag. */
-export type DicomJsonDataset = Record<string, DicomJsonAttribute>;
+import type { DicomJsonDataset } from '../../wire/index.js';
 
 /** DICOM tags the viewer reads, by keyword. */
 export const TAG = Object.freeze({

@@ -1,4 +1,5 @@
-import type { ApiClient, JobRecord, JobTask, Strength } from './api.js';
+import type { JobRecord, JobTask, Strength } from '../../wire/index.js';
+import type { ApiClient } from './api.js';
 import { h } from './dom.js';
 import { describeError } from './errors.js';
 

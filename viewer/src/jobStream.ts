@@ -1,8 +1,13 @@
-import type { ApiClient, JobRecord } from './api.js';
+import {
+  decodeFrameMessage,
+  parseServerMessage,
+  type JobEnd,
+  type JobRecord,
+  type ServerMessage,
+  type StreamedFrame,
+} from '../../wire/index.js';
+import type { ApiClient } from './api.js';
 import { describeError } from './errors.js';
-import { decodeFrameMessage, type StreamedFrame } from './frameMessage.js';
-
-export type JobEnd = 'done' | 'failed' | 'cancelled';
 
 export interface JobStreamHandlers {
   /** The job record changed (state, stage, degradation, derived series). */
@@ -18,7 +23,8 @@ export interface JobStreamHandlers {
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000];
 
 /**
- * Subscribes to `/ws/jobs/{id}?from=n`: JSON text for job records and the end, binary messages for frames.
+ * Subscribes to `/ws/jobs/{id}?from=n`: JSON text for job records and the end, binary messages for frames (both read
+ * with wire/'s guards: a malformed message is reported through `onError`, naming what is wrong).
  * When the connection drops before the end (1001 shutdown, network), it reconnects with `from` = frames received,
  * so it gets exactly the missing frames (server/ws/README.md).
  */
@@ -88,16 +94,18 @@ export class JobStream {
   }
 
   private text(data: string): void {
-    let msg: { type?: string; job?: JobRecord; code?: string; message?: string };
+    let msg: ServerMessage;
     try {
-      msg = JSON.parse(data) as typeof msg;
-    } catch {
+      msg = parseServerMessage(data);
+    } catch (e) {
+      this.handlers.onError(describeError(e));
       return;
     }
-    if (msg.type === 'job' && msg.job) this.handlers.onJob(msg.job);
-    else if ((msg.type === 'done' || msg.type === 'failed' || msg.type === 'cancelled') && msg.job) {
+    if (msg.type === 'job') this.handlers.onJob(msg.job);
+    else if (msg.type === 'error') this.handlers.onError(`${msg.code}: ${msg.message}`);
+    else if (msg.type !== 'pong') {
       this.ended = true;
       this.handlers.onEnd(msg.type, msg.job);
-    } else if (msg.type === 'error') this.handlers.onError(`${msg.code ?? 'error'}: ${msg.message ?? ''}`);
+    }
   }
 }

@@ -1,7 +1,8 @@
 import { wadors } from '@cornerstonejs/dicom-image-loader';
+import type { DicomJsonDataset } from '../../wire/index.js';
 import type { ApiClient } from './api.js';
 import { frameRateOf, type FrameRate } from './cine.js';
-import { numberValue, slicePosition, stringValue, TAG, type DicomJsonDataset } from './dicomJson.js';
+import { numberValue, slicePosition, stringValue, TAG } from './dicomJson.js';
 import { ViewerError } from './errors.js';
 
 /** One displayable frame of a series. */

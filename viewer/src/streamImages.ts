@@ -1,6 +1,6 @@
 import { cache, imageLoader, metaData, type Types } from '@cornerstonejs/core';
+import type { StreamedFrame } from '../../wire/index.js';
 import { ViewerError } from './errors.js';
-import type { StreamedFrame } from './frameMessage.js';
 import { createScalarImage, scalarImageMetadata } from './scalarImage.js';
 import type { SeriesStack } from './seriesStack.js';
 

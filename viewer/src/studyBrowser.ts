@@ -1,4 +1,5 @@
-import type { ApiClient, SeriesSummary, StudySummary } from './api.js';
+import type { SeriesSummary, StudySummary } from '../../wire/index.js';
+import type { ApiClient } from './api.js';
 import { h } from './dom.js';
 import { describeError } from './errors.js';
 

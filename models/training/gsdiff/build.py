@@ -20,6 +20,7 @@ from .extractor import DegradationExtractor
 from .recognizer import DegradationRecognizer
 from .trn import TailRefineNetwork
 from .trn_naf import NafTailRefineNetwork
+from .trn_tconv import TemporalConvTailRefineNetwork
 from .unet import UNet
 from .vae import VaeDecoder, VaeEncoder
 from .vae_s2d import SpaceToDepthDecoder, SpaceToDepthEncoder
@@ -103,6 +104,8 @@ def construct(name: str, cfg: TinyConfig) -> nn.Module:
     if name == 'trn':
         if cfg.trn_kind == 'naf':
             return NafTailRefineNetwork(cfg.trn_channels, cfg.trn_blocks, cfg.trn_middle)
+        if cfg.trn_kind == 'tconv':
+            return TemporalConvTailRefineNetwork(cfg.trn_depth, cfg.trn_width, cfg.trn_radius)
         return TailRefineNetwork(cfg.trn_channels, cfg.trn_heads, cfg.trn_window, cfg.trn_patch)
     if name == 'degradation_extractor':
         return DegradationExtractor(cfg.embed_dim, cfg.z_tokens, cfg.z_dim)

@@ -37,9 +37,13 @@ class TinyConfig:
     trn_heads: int = 2
     trn_window: int = 4
     trn_patch: int = 1  # 1: full-resolution stem; 2: Swin patch embedding (half resolution inside the TRN)
-    trn_kind: str = 'swin'  # 'swin': trn.py (Swin window attention); 'naf': trn_naf.py (NAFNet blocks, full resolution)
+    trn_kind: str = 'swin'  # 'swin': trn.py (Swin window attention); 'naf': trn_naf.py (NAFNet blocks, full resolution);
+    # 'tconv': trn_tconv.py (each frame and its trn_radius neighbours as input channels of a trn_depth x trn_width conv stack)
     trn_blocks: tuple[int, ...] = (1, 1, 1)  # naf: blocks per encoder (and decoder) level
     trn_middle: int = 1  # naf: blocks at the lowest level
+    trn_depth: int = 8  # tconv: conv layers
+    trn_width: int = 48  # tconv: channels of the hidden convs
+    trn_radius: int = 2  # tconv: neighbours on either side of each frame
     # CLIP
     clip_width: int = 32
     clip_layers: int = 2
@@ -110,5 +114,8 @@ GSDIFF_S = TinyConfig(
 GSDIFF_S_1X1 = replace(GSDIFF_S, name='gsdiff-s-1x1', grid_rows=1, grid_cols=1)
 # issue "Step 12": capacity in the TRN (NAFNet U-Net over the 9 frames at full resolution, temporal fusion per level)
 GSDIFF_N = replace(GSDIFF_S, name='gsdiff-n', trn_kind='naf', trn_channels=(24, 48, 96), trn_blocks=(1, 1, 1), trn_middle=1)
-CONFIGS = {c.name: c for c in (TINY, GSDIFF_S, GSDIFF_S_1X1, GSDIFF_N)}
+# issue "Step 12", the measured choice after gsdiff-n: the TRN as a multi-frame DnCNN (frame +- 2 neighbours in, full
+# resolution, 8 x 48), which can start from the trained single-frame DnCNN (trn_tconv.from_single_frame)
+GSDIFF_T = replace(GSDIFF_S, name='gsdiff-t', trn_kind='tconv', trn_depth=8, trn_width=48, trn_radius=2)
+CONFIGS = {c.name: c for c in (TINY, GSDIFF_S, GSDIFF_S_1X1, GSDIFF_N, GSDIFF_T)}
 SEED = 20260101

@@ -15,7 +15,9 @@ realisation too short for a window (k + 1 slices are read) is left out (``Window
 
 Capsule (format 1; a format-2 export writes the same layout): ``capsule/<clip>/meta.json`` + ``frames.u8``
 [N,H,W,3] + the runs of FRAMES.tsv. A window is k consecutive frames inside one run (never across a run boundary);
-the degradation is synthesised here (``degrade.py``).
+the degradation is synthesised here (``degrade.py``: one draw of the randomised capsule model per window, each frame
+its own trajectory and noise), from the crop and the real pixels around it that the window's PSFs reach; the clip's
+black overlay (the octagon's corners) stays black.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ import numpy as np
 import torch
 
 from .config import TinyConfig
-from .degrade import degrade_capsule
+from .degrade import apply as degrade_apply
+from .degrade import draw_frames, draw_params, overlay_mask
 
 FORMATS = {'ct': (1, 2), 'rgb': (1, 2)}
 CT_PHRASES = ('low-dose CT noise', 'CT noise', 'CT noise from a sharp kernel', 'noise', 'low-dose CT noise and noise')
@@ -290,6 +293,10 @@ class WindowSampler:
         self.runs = [(c, first, n) for c in clips for first, n in c.runs if n >= self.k + 1]
         if clips and not self.runs:
             raise DataError(f'capsule clips: expected a run of at least {self.k + 1} frames')
+        # each clip's overlay (pixels black in 64 frames spread over the clip): kept black in the degraded frames
+        self.overlays = {
+            id(c): overlay_mask(np.asarray(c.frames[np.linspace(0, len(c.frames) - 1, 64).astype(int)])) for c in clips
+        }
 
     def _ct(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, tuple[str, str, int]]:
         # a series uniformly, then one of its usable realisations uniformly (format 1: one per dose, in dose order,
@@ -318,9 +325,17 @@ class WindowSampler:
         _, h, w, _ = clip.frames.shape
         c = self.crop
         y, x = self.rng.randint(h - c + 1), self.rng.randint(w - c + 1)
-        sharp = np.asarray(clip.frames[start : start + self.k + 1, y : y + c, x : x + c], dtype=np.float32)
-        sharp = sharp.transpose(0, 3, 1, 2) / 127.5 - 1.0  # [k+1, 3, c, c]
-        blurred = degrade_capsule(sharp, self.rng)
+        params = draw_params(self.rng)
+        draws = draw_frames(self.rng, self.k + 1, params)
+        r = draws.radius  # the crop plus r pixels of context on every side (reflected beyond the frame's edge)
+        y0, y1, x0, x1 = max(0, y - r), min(h, y + c + r), max(0, x - r), min(w, x + c + r)
+        pads = ((r - (y - y0), r - (y1 - y - c)), (r - (x - x0), r - (x1 - x - c)))
+        region = np.pad(np.asarray(clip.frames[start : start + self.k + 1, y0:y1, x0:x1]).transpose(0, 3, 1, 2),
+                        ((0, 0), (0, 0), *pads), mode='reflect')  # fmt: skip
+        keep = np.pad(self.overlays[id(clip)][y0:y1, x0:x1], pads, mode='reflect')
+        degraded = degrade_apply(region, draws, params, self.rng, keep=keep, margin=r)
+        sharp = region[:, :, r : r + c, r : r + c].astype(np.float32) / 127.5 - 1.0  # [k+1, 3, c, c]
+        blurred = degraded.astype(np.float32) / 127.5 - 1.0
         phrase = RGB_PHRASES[self.rng.randint(len(RGB_PHRASES))]
         return sharp, blurred, self._flips(), phrase, (clip.name, f'run@{first}', start)
 

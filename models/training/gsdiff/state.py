@@ -18,6 +18,8 @@ from pathlib import Path
 
 import torch
 
+from .degrade import JPEG_OFF, NUM_T, TRAIN_RANGES
+
 FORMAT = 1
 
 
@@ -34,7 +36,8 @@ def _cast(obj, dtype: torch.dtype):  # type: ignore[no-untyped-def]
 
 def data_manifest(data: Path, names: list[str]) -> list[dict]:
     """Each training folder's meta.json without file names: the series, its noise model, every realisation's
-    simulation parameters (dose, kernel, electronic noise, thickness, seed), or a clip's runs."""
+    simulation parameters (dose, kernel, electronic noise, thickness, seed), or a clip's runs and the capsule
+    degradation model's training ranges (degrade.py)."""
     out = []
     for name in names:
         for kind in ('ct', 'capsule'):
@@ -45,6 +48,10 @@ def data_manifest(data: Path, names: list[str]) -> list[dict]:
                 meta.pop('officialSplit', None)
                 for r in meta.get('realisations', []):
                     r.pop('files', None)
+                if kind == 'capsule':  # the degradation is synthesised while sampling: record its model and ranges
+                    ranges = {k: list(v) for k, v in TRAIN_RANGES.items()}
+                    meta['degradation'] = {'model': 'gsdiff/degrade.py', 'train_ranges': ranges, 'jpeg_off': JPEG_OFF,
+                                           'num_t': NUM_T}  # fmt: skip
                 out.append({'folder': f'{kind}/{name}', **meta})
     return out
 

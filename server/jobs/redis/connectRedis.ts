@@ -20,28 +20,33 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * Checks a `--queue` value: `redis://[:password@]host[:port][/db]` or `rediss://…` (TLS).
- * @throws SRV_ERR_CONFIG naming the flag and what was expected
+ * What is wrong with a queue URL, or undefined when it is `redis://[:password@]host[:port][/db]` or `rediss://…`
+ * (TLS). The configuration (server/config) names the setting; `got` never carries the password.
  */
-export function checkQueueUrl(url: string, setting = '--queue'): string {
+export function queueUrlProblem(url: string): { expected: string; got: string } | undefined {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw serverError('SRV_ERR_CONFIG', `${setting}: expected redis://host:port[/db], got ${JSON.stringify(url)}`, {
+    return { expected: 'redis://host:port[/db]', got: JSON.stringify(url) };
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    return { expected: 'a redis:// or rediss:// URL', got: redactUrl(url) };
+  if (u.pathname && u.pathname !== '/' && !/^\/\d{1,2}$/.test(u.pathname))
+    return { expected: 'a database number as the path', got: u.pathname };
+  return undefined;
+}
+
+/**
+ * Checks a `--queue` value (see queueUrlProblem).
+ * @throws SRV_ERR_CONFIG naming the flag and what was expected
+ */
+export function checkQueueUrl(url: string, setting = '--queue'): string {
+  const problem = queueUrlProblem(url);
+  if (problem)
+    throw serverError('SRV_ERR_CONFIG', `${setting}: expected ${problem.expected}, got ${problem.got}`, {
       field: setting,
     });
-  }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
-    throw serverError('SRV_ERR_CONFIG', `${setting}: expected a redis:// or rediss:// URL, got ${redactUrl(url)}`, {
-      field: setting,
-    });
-  }
-  if (u.pathname && u.pathname !== '/' && !/^\/\d{1,2}$/.test(u.pathname)) {
-    throw serverError('SRV_ERR_CONFIG', `${setting}: expected a database number as the path, got ${u.pathname}`, {
-      field: setting,
-    });
-  }
   return url;
 }
 

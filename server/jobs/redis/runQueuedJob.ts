@@ -100,12 +100,13 @@ export async function runQueuedJob(c: QueuedRunContext): Promise<QueuedRunResult
       out,
     );
     c.signal.throwIfAborted();
-    await out.complete(restored.derivedSeriesInstanceUid, restored.instances, {
+    const derived = restored.derivedSeries.seriesInstanceUid;
+    await out.complete(derived, restored.instances, {
       pull: pullMs,
       restore: Object.fromEntries(Object.entries(restored.timings).map(([k, v]) => [k, Math.round(v)])),
     });
     c.logger.info({ job: data.jobId, ms: Math.round(performance.now() - t0) + pullMs }, 'queue: job output complete');
-    return { derivedSeriesInstanceUid: restored.derivedSeriesInstanceUid, instances: restored.instances };
+    return { derivedSeriesInstanceUid: derived, instances: restored.instances };
   } finally {
     await rm(c.jobDir, { recursive: true, force: true }).catch(() => undefined);
   }

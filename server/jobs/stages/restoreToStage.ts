@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { StagedSeries } from '../../../pacs-adapters/index.js';
+import type { RestoredSeries } from '../../../restore/index.js';
 import { FrameWriter } from '../frameFiles.js';
 import type { JobContext } from './JobContext.js';
 import type { PulledSeries } from './pullSeries.js';
-import { restoreFrames, type RestoredSeries } from './restoreFrames.js';
+import { restoreFrames } from './restoreFrames.js';
 
 export interface RestoredStage extends RestoredSeries {
   /** Holds every derived instance; not yet committed. */
@@ -14,7 +15,7 @@ export interface RestoredStage extends RestoredSeries {
  * Stage 2 (embedded): restores the series and writes (a) each restored frame to `<jobDir>/frames/` before
  * announcing it and (b) each complete derived instance into a new store stage. On any error or cancellation the
  * stage is aborted (nothing reaches the store).
- * @throws MODEL_ERR_CANCELLED when cancelled; every error of loadPack, restoreSeries and the writers
+ * @throws MODEL_ERR_CANCELLED when cancelled; every error of loadPack, restoreDicomSeries and the writers
  */
 export async function restoreToStage(pulled: PulledSeries, ctx: JobContext): Promise<RestoredStage> {
   const stage = await ctx.store.stageSeries();

@@ -7,7 +7,8 @@ import { WebSocket, type RawData } from 'ws';
 import { FrameWriter, framesDir } from '../../../server/jobs/frameFiles.js';
 import { JobDb } from '../../../server/jobs/JobDb.js';
 import type { FrameHeader, JobService } from '../../../server/jobs/index.js';
-import { attachJobStream, decodeFrameMessage, WS_CLOSE, type JobStreamServer } from '../../../server/ws/index.js';
+import { attachJobStream, type JobStreamServer } from '../../../server/ws/index.js';
+import { decodeFrameMessage, WS_CLOSE } from '../../../wire/index.js';
 import { ctSeries, ended, openEnv, removeDir, silent, waitFor, type Env } from '../jobs/fixtures.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
@@ -68,8 +69,9 @@ function connect(
   if (o.onOpen) ws.on('open', () => o.onOpen?.(ws));
   ws.on('message', (data: RawData, isBinary: boolean) => {
     if (isBinary) {
-      const { header, payload } = decodeFrameMessage(data as Buffer);
-      s.frames.push({ header, payload: Buffer.from(payload), at: performance.now() });
+      const { header, pixels } = decodeFrameMessage(data as Buffer);
+      const payload = Buffer.from(new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength));
+      s.frames.push({ header, payload, at: performance.now() });
       o.onFrame?.(s);
     } else s.texts.push(JSON.parse(data.toString()) as Record<string, unknown>);
   });

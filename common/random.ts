@@ -1,10 +1,11 @@
-import { validationError } from '../errors.js';
+import { commonError } from './errors.js';
 
 // Math members bound once: global lookups are slow inside Jest's vm contexts, and this code is hot.
 const { PI, abs, cos, exp, floor, imul, log, sin, sqrt } = Math;
 
 /**
- * Seeded pseudo-random source used by every stochastic step of the project (noise simulation, synthetic data).
+ * Seeded pseudo-random source used by every stochastic step of the project (the diffusion noise of a restoration,
+ * low-dose simulation, synthetic data).
  * Generator: xoshiro128** 1.1 (Blackman & Vigna 2018, "Scrambled linear pseudorandom number generators"),
  * 128-bit state seeded through splitmix32, period 2^128 - 1. Never use Math.random in the project.
  */
@@ -41,8 +42,8 @@ function splitmix32(state: number): [number, number] {
 
 function assertSeed(fn: string, seed: number): void {
   if (!Number.isSafeInteger(seed)) {
-    throw validationError('VAL_ERR_BAD_OPTION', `${fn}: seed: expected a safe integer, got ${seed}`, {
-      option: 'seed',
+    throw commonError('COMMON_ERR_BAD_ARGUMENT', `${fn}: seed: expected a safe integer, got ${seed}`, {
+      argument: 'seed',
     });
   }
 }
@@ -113,8 +114,8 @@ class Xoshiro128StarStar implements Rng {
 
   poisson(mean: number): number {
     if (!(mean >= 0 && mean <= MAX_FINITE)) {
-      throw validationError('VAL_ERR_BAD_OPTION', `poisson: mean: expected a finite value >= 0, got ${mean}`, {
-        option: 'mean',
+      throw commonError('COMMON_ERR_BAD_ARGUMENT', `poisson: mean: expected a finite value >= 0, got ${mean}`, {
+        argument: 'mean',
       });
     }
     if (mean === 0) return 0;
@@ -165,7 +166,7 @@ function rotl(x: number, k: number): number {
  * Creates an independent generator. Equal seeds give equal streams on every platform (integer arithmetic only,
  * Math.log/cos/sin aside for normal and Poisson draws).
  * @param seed - any safe integer
- * @throws VAL_ERR_BAD_OPTION when seed is not a safe integer
+ * @throws COMMON_ERR_BAD_ARGUMENT when seed is not a safe integer
  * @example const rng = createRng(42); const z = rng.normal();
  */
 export function createRng(seed: number): Rng {
@@ -194,7 +195,7 @@ export function createRngFromState(state: readonly [number, number, number, numb
  * @param seed - parent seed, a safe integer
  * @param index - stream index, a safe integer
  * @returns an unsigned 32-bit seed
- * @throws VAL_ERR_BAD_OPTION when seed or index is not a safe integer
+ * @throws COMMON_ERR_BAD_ARGUMENT when seed or index is not a safe integer
  */
 export function deriveSeed(seed: number, index: number): number {
   assertSeed('deriveSeed', seed);

@@ -1,5 +1,5 @@
-import type { DeviceRequest } from '../models/index.js';
-import type { SeriesRule } from '../pacs-adapters/index.js';
+import type { DeviceRequest } from '../../models/index.js';
+import type { SeriesRule } from '../../pacs-adapters/index.js';
 
 /** A PACS the server pulls from and, if asked, pushes results back to. */
 export type PacsSourceConfig =
@@ -18,7 +18,7 @@ export type PacsSourceConfig =
       readonly pushBack?: boolean;
     };
 
-/** Validated, frozen server configuration (server/config.ts builds it). */
+/** Validated, frozen configuration of `gsdiff serve` (loadServerConfig builds it from SETTINGS). */
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadServerConfig, loadWorkerConfig } from '../../server/index.js';
-import { redactUrl } from '../../server/jobs/index.js';
+import { loadServerConfig, loadWorkerConfig } from '../../../server/index.js';
+import { redactUrl } from '../../../server/jobs/index.js';
 
 const TOKEN = 'worker-config-token-0123456789';
 

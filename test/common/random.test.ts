@@ -1,5 +1,5 @@
-import { createRng, deriveSeed } from '../../../validation/lowdose/index.js';
-import { createRngFromState } from '../../../validation/lowdose/random.js';
+import { createRng, deriveSeed } from '../../common/index.js';
+import { createRngFromState } from '../../common/random.js';
 
 function moments(draw: () => number, n: number): { mean: number; variance: number } {
   let sum = 0;
@@ -104,7 +104,7 @@ describe('createRng (xoshiro128**)', () => {
   it('returns 0 for mean 0 and refuses negative or non-finite means and non-integer seeds', () => {
     const rng = createRng(6);
     expect(rng.poisson(0)).toBe(0);
-    expect(() => rng.poisson(-1)).toThrow(expect.objectContaining({ code: 'VAL_ERR_BAD_OPTION' }));
+    expect(() => rng.poisson(-1)).toThrow(expect.objectContaining({ code: 'COMMON_ERR_BAD_ARGUMENT' }));
     expect(() => rng.poisson(Number.NaN)).toThrow(/poisson: mean/);
     expect(() => createRng(1.5)).toThrow(/createRng: seed/);
   });

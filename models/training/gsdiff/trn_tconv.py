@@ -1,0 +1,92 @@
+"""Tail Refine Network, v3 (issue "Step 12", item 1a): a multi-frame residual conv restorer at full resolution.
+
+``frames`` [B, k, 3, H, W] (model range) -> ``refined`` [B, k, 3, H, W] = frames - noise, the same contract as
+:mod:`trn` and :mod:`trn_naf` (the runtime and the export are unchanged).
+
+Each frame t is restored from itself and its ``radius`` neighbours on either side, stacked as input channels (early
+fusion, as FastDVDnet's denoising blocks): a stack of 3x3 convolutions with ReLU between predicts frame t's noise.
+Neighbours past the window's ends are mirrored (frame -1 is frame 1, never frame 0 itself), so an edge frame never
+sees a copy of its own noise as if it were an independent look at the same anatomy.
+
+Why this shape (measured, docs/RESULTS.md "Step 12"): on real low-dose CT the strongest thing we had was the
+single-frame DnCNN (8 x 48, full resolution); the NAFNet U-Net TRN, pretrained 56 minutes, stayed 0.3-0.7 dB behind
+it. The information a single-frame denoiser cannot use is the neighbouring slices, whose noise is independent of the
+frame's own. This TRN is the DnCNN's body with the neighbours as extra input channels, so it can start from a trained
+single-frame denoiser (:func:`from_single_frame`: neighbour weights at zero = exactly that denoiser) and learn only
+what the neighbours add. Exports to ONNX as Slice / Concat / Conv / Relu.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class TemporalConvTailRefineNetwork(nn.Module):
+    def __init__(self, depth: int = 8, width: int = 48, radius: int = 2, channels: int = 3) -> None:
+        super().__init__()
+        if depth < 2 or width < 1 or radius < 0:
+            raise ValueError(f'TemporalConvTRN: expected depth >= 2, width >= 1, radius >= 0, got {depth}, {width}, {radius}')
+        self.depth, self.width, self.radius, self.channels = depth, width, radius, channels
+        looks = 2 * radius + 1
+        sizes = [channels * looks] + [width] * (depth - 1) + [channels]
+        self.convs = nn.ModuleList([nn.Conv2d(sizes[i], sizes[i + 1], 3, padding=1) for i in range(depth)])
+
+    def neighbourhoods(self, frames: torch.Tensor) -> torch.Tensor:
+        """[B, k, C, H, W] -> [B * k, C * (2r + 1), H, W]: frame t's looks t-r..t+r, mirrored at the window ends."""
+        b, k, c, h, w = frames.shape
+        r = self.radius
+
+        def mirror(i: int) -> int:
+            while i < 0 or i >= k:  # k == 1: every look is the frame itself
+                i = -i if i < 0 else 2 * (k - 1) - i
+                if k == 1:
+                    return 0
+            return i
+
+        looks = [torch.stack([frames[:, mirror(t + d)] for t in range(k)], dim=1) for d in range(-r, r + 1)]
+        return torch.cat(looks, dim=2).reshape(b * k, c * (2 * r + 1), h, w)
+
+    def noise(self, frames: torch.Tensor) -> torch.Tensor:
+        x = self.neighbourhoods(frames)
+        for i, conv in enumerate(self.convs):
+            x = conv(x)
+            if i < len(self.convs) - 1:
+                x = F.relu(x)
+        return x.reshape(frames.shape)
+
+    def forward(self, frames: torch.Tensor) -> torch.Tensor:
+        return frames - self.noise(frames)
+
+    def zero_init_outputs(self) -> None:
+        """The last conv at zero: the untrained TRN returns its input."""
+        with torch.no_grad():
+            self.convs[-1].weight.zero_()
+            self.convs[-1].bias.zero_()
+
+
+def from_single_frame(trn: TemporalConvTailRefineNetwork, denoiser: dict[str, torch.Tensor]) -> None:
+    """Loads a single-frame DnCNN's weights (``gsdiff.dncnn.DnCnn`` state dict, no BatchNorm, same depth and width)
+    so that the TRN computes exactly that denoiser on every frame: the centre look's input weights are the DnCNN's
+    first conv spread over the channels (a 1-channel DnCNN sees the channel mean), every neighbour look's are zero,
+    and a 1-channel noise map is copied to all channels. Training then learns what the neighbours add."""
+    convs = sorted({int(k.split('.')[1]) for k in denoiser if k.startswith('convs.')})
+    if len(convs) != trn.depth or any(k.startswith('norms.') for k in denoiser):
+        raise ValueError(f'from_single_frame: expected a DnCNN of depth {trn.depth} without BatchNorm')
+    w0 = denoiser['convs.0.weight']
+    if w0.shape[0] != trn.width:
+        raise ValueError(f'from_single_frame: expected width {trn.width}, got {w0.shape[0]}')
+    c, r = trn.channels, trn.radius
+    with torch.no_grad():
+        first = torch.zeros_like(trn.convs[0].weight)  # [width, c * (2r + 1), 3, 3], looks in order -r..r
+        centre = w0 / c if w0.shape[1] == 1 else w0
+        first[:, r * c : (r + 1) * c] = centre.expand(-1, c, -1, -1) if w0.shape[1] == 1 else centre
+        trn.convs[0].weight.copy_(first)
+        trn.convs[0].bias.copy_(denoiser['convs.0.bias'])
+        for i in range(1, trn.depth - 1):
+            trn.convs[i].weight.copy_(denoiser[f'convs.{i}.weight'])
+            trn.convs[i].bias.copy_(denoiser[f'convs.{i}.bias'])
+        last_w, last_b = denoiser[f'convs.{trn.depth - 1}.weight'], denoiser[f'convs.{trn.depth - 1}.bias']
+        trn.convs[-1].weight.copy_(last_w.expand(c, -1, -1, -1) if last_w.shape[0] == 1 else last_w)
+        trn.convs[-1].bias.copy_(last_b.expand(c) if last_b.shape[0] == 1 else last_b)

@@ -1,0 +1,126 @@
+import { createRng } from '../common/index.js';
+import {
+  DEFAULT_STRENGTH,
+  modelError,
+  restoreSeries,
+  STRENGTH_WEIGHTS,
+  type LoadedPack,
+  type RestoreEvent,
+} from '../models/index.js';
+import {
+  derivedSeriesSpec,
+  DerivedSeriesWriter,
+  type DerivationInfo,
+  type RunStrength,
+} from '../pacs-adapters/index.js';
+import type { DerivedSeriesSink } from './DerivedSeriesSink.js';
+import { frameSource } from './frameSource.js';
+import { gsdiffSampling } from './gsdiffSampling.js';
+import type { RestoreDicomOptions } from './RestoreDicomOptions.js';
+import type { RestoredSeries } from './RestoredSeries.js';
+import { runDerivation } from './runDerivation.js';
+import type { SourceSeries } from './SourceSeries.js';
+
+type DoneEvent = Extract<RestoreEvent, { type: 'done' }>;
+
+/**
+ * Restores one DICOM series with a loaded pack of any class into a new derived series: the series' identity goes
+ * to `sink.open` before anything is written, then every restored frame and every complete derived instance (with
+ * its derivation record) to the output it returns, in order. The pack stays the caller's (loaded on its device,
+ * released by the caller).
+ * @param source - the assembled series and its instances
+ * @param pack - from loadPack or a pool; its device is the run's
+ * @param options - seed, strength, task and the GSDiff sampling options (RestoreDicomOptions)
+ * @param sink - opened once with the derived series' identity
+ * @throws MODEL_ERR_CANCELLED when `options.signal` aborts; every error of restoreSeries, of decoding the source,
+ *   of the DerivedSeriesWriter and of the sink (after `open`, the output is aborted first)
+ * @example
+ * const restored = await restoreDicomSeries({ series, instance: (uid) => instances.get(uid)! }, pack,
+ *   { seed: 1, softwareVersion: VERSION }, { open: async () => ({ frame: () => undefined, instance: save }) });
+ */
+export async function restoreDicomSeries(
+  source: SourceSeries,
+  pack: LoadedPack,
+  options: RestoreDicomOptions,
+  sink: DerivedSeriesSink,
+): Promise<RestoredSeries> {
+  const { series } = source;
+  const h = series.firstHeader;
+  const level = options.strength ?? DEFAULT_STRENGTH;
+  const strength: RunStrength = { level, weight: STRENGTH_WEIGHTS[level] };
+
+  // 1. The derived series' identity, handed out before anything is written.
+  const derivedSeries = derivedSeriesSpec(h, options.takenSeriesNumbers, new Date(), level);
+  const output = await sink.open(derivedSeries);
+  try {
+    // 2. The pipeline over the series, the writer turning its frames into derived instances.
+    const writer = new DerivedSeriesWriter({
+      slices: series.slices,
+      kind: series.samplesPerPixel === 3 ? 'rgb' : 'modality',
+      spec: derivedSeries,
+      source: (uid) => source.instance(uid),
+    });
+    const rng = createRng(options.seed);
+    const events = restoreSeries(pack, frameSource(source), {
+      noise: (n) => Float32Array.from({ length: n }, () => rng.normal()),
+      header: {
+        modality: h.modality,
+        sopClassUid: h.sopClassUid,
+        samplesPerPixel: h.samplesPerPixel,
+        acquisition: h.acquisition,
+      },
+      strength: level,
+      // A denoiser or filter pack has no use for these, and would log each one given as ignored.
+      ...(pack.kind === 'gsdiff' ? gsdiffSampling(pack, options) : {}),
+      signal: options.signal,
+      logger: options.logger,
+    });
+
+    // 3. Each event to the output: the text first, then frames in order, each completed instance, the timings.
+    let degradation = '';
+    let derivation: DerivationInfo | undefined;
+    let done: DoneEvent | undefined;
+    for await (const ev of events) {
+      if (ev.type === 'degradation') {
+        degradation = ev.estimate.phrase;
+        derivation = runDerivation(pack, options, degradation, strength);
+        output.degradation?.(degradation);
+      } else if (ev.type === 'frame') {
+        if (!derivation) throw outOfOrder('a frame before the degradation');
+        await output.frame(ev.index, ev.values, ev.total);
+        const d = await writer.add(ev.index, ev.values, derivation);
+        if (d) await output.instance(d, await source.instance(series.slices[ev.index].sopInstanceUid));
+      } else {
+        done = ev;
+      }
+    }
+    if (!done) throw outOfOrder('no timings at the end');
+    await output.close?.();
+    return {
+      derivedSeries,
+      degradation,
+      strength,
+      timings: done.timings,
+      frames: series.slices.length,
+      instances: writer.written,
+      clippedPixels: writer.clippedPixels,
+      windows: done.windows,
+      tilesPerFrame: done.tilesPerFrame,
+      airTileWindows: done.airTileWindows ?? 0,
+    };
+  } catch (e) {
+    await output.abort?.().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** restoreSeries promises degradation, frames, then done (models/README.md); a break of that is a runtime bug. */
+function outOfOrder(what: string): Error {
+  return modelError(
+    'MODEL_ERR_INFERENCE',
+    `restoreDicomSeries: restoreSeries yielded ${what}: expected degradation, frames, done`,
+    {
+      stage: 'series',
+    },
+  );
+}

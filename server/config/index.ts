@@ -1,0 +1,12 @@
+export { SETTINGS, LOG_LEVELS } from './settings.js';
+export type { Setting, Settings, LogLevel } from './settings.js';
+export type { Kind } from './kinds.js';
+export { readEnvironment } from './readSettings.js';
+export type { EnvVars } from './readSettings.js';
+export { loadServerConfig } from './loadServerConfig.js';
+export type { ServeFlags } from './loadServerConfig.js';
+export { loadWorkerConfig } from './loadWorkerConfig.js';
+export type { WorkerConfig, WorkerFlags } from './loadWorkerConfig.js';
+export { loadCliConfig } from './loadCliConfig.js';
+export type { CliConfig, CliFlags } from './loadCliConfig.js';
+export type { ServerConfig, PacsSourceConfig } from './ServerConfig.js';
