@@ -21,3 +21,4 @@ export type { ReportOptions, Provenance } from './report/renderHtml.js';
 export { panelsPng } from './report/panelsPng.js';
 export type { Panel } from './report/panelsPng.js';
 export { svgLinePlot } from './report/svgLinePlot.js';
+export type { PlotSeries } from './report/svgLinePlot.js';

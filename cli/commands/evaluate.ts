@@ -10,6 +10,8 @@ import {
   windowFromCenterWidth,
   readHeldOutClip,
   readHeldOutCt,
+  svgLinePlot,
+  type PlotSeries,
   type CtFigures,
   type Method,
   type RealNoiseFigures,
@@ -38,6 +40,10 @@ export interface EvaluateOptions {
   readonly branches?: readonly Branches[];
   /** GSDiff packs: also run with these start timesteps (a number, or 'matched'); default the pack's own. */
   readonly startTimesteps?: readonly (number | 'matched')[];
+  /** Every pack at each of these strengths (rows "<pack> low", ...), instead of the one `strength`. */
+  readonly strengths?: readonly Strength[];
+  /** With `real` and `strengths`: an SVG of the real series' noise SD and edge rise against the blend weight. */
+  readonly strengthPlot?: string;
   readonly device: DeviceRequest;
   readonly jsonOut?: string;
   /** A real series (files/folder) restored as is: no-reference noise figures and a picture. */
@@ -82,24 +88,32 @@ function rgbTable(rows: Record<string, RgbFigures>): string {
  */
 function methods(
   packs: readonly string[],
-  o: Pick<EvaluateOptions, 'keepAir' | 'strength' | 'branches' | 'startTimesteps'>,
+  o: Pick<EvaluateOptions, 'keepAir' | 'strength' | 'branches' | 'startTimesteps' | 'strengths'>,
 ): Method[] {
   const branches = o.branches ?? ['full'];
   const starts = o.startTimesteps ?? [undefined];
+  const strengths: readonly (Strength | undefined)[] = o.strengths ?? [o.strength];
   return [
     { name: 'input' },
     ...packs.flatMap((p) =>
       branches.flatMap((b) =>
-        starts.map((t) => ({
-          name: [basename(p.replace(/\/+$/, '')), b === 'full' ? '' : b, t === undefined ? '' : `t=${t}`]
-            .filter(Boolean)
-            .join(' '),
-          pack: p,
-          skipAir: !o.keepAir,
-          ...(o.strength ? { strength: o.strength } : {}),
-          ...(b === 'full' ? {} : { branches: b }),
-          ...(t === undefined ? {} : { startTimestep: t }),
-        })),
+        starts.flatMap((t) =>
+          strengths.map((st) => ({
+            name: [
+              basename(p.replace(/\/+$/, '')),
+              b === 'full' ? '' : b,
+              t === undefined ? '' : `t=${t}`,
+              o.strengths ? st : '',
+            ]
+              .filter(Boolean)
+              .join(' '),
+            pack: p,
+            skipAir: !o.keepAir,
+            ...(st ? { strength: st } : {}),
+            ...(b === 'full' ? {} : { branches: b }),
+            ...(t === undefined ? {} : { startTimestep: t }),
+          })),
+        ),
       ),
     ),
   ];
@@ -115,9 +129,11 @@ export async function evaluateCommand(o: EvaluateOptions, out: NodeJS.WritableSt
     date: new Date().toISOString(),
     device: o.device,
     packs: o.packs,
-    ...(o.strength ? { strength: { level: o.strength, weight: STRENGTH_WEIGHTS[o.strength] } } : {}),
+    ...(o.strength && !o.strengths ? { strength: { level: o.strength, weight: STRENGTH_WEIGHTS[o.strength] } } : {}),
+    ...(o.strengths ? { strengths: o.strengths.map((level) => ({ level, weight: STRENGTH_WEIGHTS[level] })) } : {}),
   };
-  if (o.strength) out.write(`strength ${o.strength} (blend ${STRENGTH_WEIGHTS[o.strength]} with the input)\n`);
+  if (o.strength && !o.strengths)
+    out.write(`strength ${o.strength} (blend ${STRENGTH_WEIGHTS[o.strength]} with the input)\n`);
   if (o.ct) {
     const data = await readHeldOutCt(o.data, o.ct);
     const [a, b] = o.slices ?? [1, data.slices];
@@ -184,6 +200,11 @@ export async function evaluateCommand(o: EvaluateOptions, out: NodeJS.WritableSt
           .join('\n') +
         '\n',
     );
+    if (o.strengthPlot && o.strengths) {
+      await mkdir(dirname(o.strengthPlot), { recursive: true });
+      await writeFile(o.strengthPlot, strengthPlot(ms, figures, o.strengths, unit));
+      out.write(`strength plot: ${o.strengthPlot}\n`);
+    }
     if (o.png) {
       const mid = Math.floor(slices.length / 2);
       const images = ms.map((m) => outputs[m.name][mid]);
@@ -197,4 +218,47 @@ export async function evaluateCommand(o: EvaluateOptions, out: NodeJS.WritableSt
     await writeFile(o.jsonOut, `${JSON.stringify(report, null, 1)}\n`);
   }
   return EXIT.OK;
+}
+
+/**
+ * Noise SD and edge rise of the real series against the strength's blend weight, one line per pack; weight 0 is the
+ * input itself (a blend of 0 returns it), so each line starts at the input's figures.
+ */
+function strengthPlot(
+  ms: readonly Method[],
+  figures: Readonly<Record<string, RealNoiseFigures>>,
+  strengths: readonly Strength[],
+  unit: 'mm' | 'px',
+): string {
+  const input = figures.input;
+  const packs = [...new Set(ms.flatMap((m) => ('pack' in m ? [m.name.split(' ').slice(0, -1).join(' ')] : [])))];
+  const lines = (pick: (r: RealNoiseFigures) => number | undefined): PlotSeries[] =>
+    packs.map((p) => {
+      const pts = [
+        [0, pick(input)] as const,
+        ...strengths.map((st) => [STRENGTH_WEIGHTS[st], pick(figures[`${p} ${st}`])] as const),
+      ];
+      return { name: p, x: pts.map(([w]) => w), y: pts.map(([, v]) => v ?? Number.NaN) };
+    });
+  const rise = (r: RealNoiseFigures): number | undefined => (unit === 'mm' ? r.edgeRiseMm : r.edgeRisePx);
+  const [w, h] = [640, 300];
+  const noise = svgLinePlot(
+    lines((r) => r.noiseSdHu),
+    {
+      title: 'noise SD in flat soft-tissue ROIs vs strength (blend weight; 0 = input)',
+      xLabel: 'blend weight (low 0.5, medium 0.75, high 1)',
+      yLabel: 'noise SD (HU)',
+      width: w,
+      height: h,
+    },
+  );
+  const edges = svgLinePlot(lines(rise), {
+    title: 'edge rise 10-90 % across soft-tissue/fat borders vs strength',
+    xLabel: 'blend weight (low 0.5, medium 0.75, high 1)',
+    yLabel: `edge rise (${unit})`,
+    width: w,
+    height: h,
+  });
+  // two plots stacked in one file: nested <svg> elements placed by their y attribute
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${2 * h}">${noise}${edges.replace('<svg ', `<svg y="${h}" `)}</svg>\n`;
 }

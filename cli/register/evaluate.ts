@@ -11,6 +11,7 @@ import {
   sliceRange,
   startTimestepList,
   STRENGTH_HELP,
+  strengthList,
   strengthOption,
 } from './options.js';
 
@@ -45,6 +46,12 @@ export const registerEvaluate: Registration = (program, ctx) => {
       "GSDiff packs: also run one step from these start timesteps (integers, or 'matched') (default: the pack's own)",
       startTimestepList,
     )
+    .option(
+      '--strengths <list>',
+      'every pack at each of these strengths (rows "<pack> <level>"), e.g. low,medium,high',
+      strengthList,
+    )
+    .option('--strength-plot <file>', 'with --real and --strengths: SVG of noise SD and edge rise vs the blend weight')
     .action(
       async (opts: {
         data: string;
@@ -63,6 +70,8 @@ export const registerEvaluate: Registration = (program, ctx) => {
         strength: Strength;
         branches?: Branches[];
         startTimesteps?: (number | 'matched')[];
+        strengths?: Strength[];
+        strengthPlot?: string;
       }) => {
         const config = loadCliConfig({}, ctx.env);
         ctx.done(await evaluateCommand({ ...opts, packs: opts.pack, logger: commandLogger(config) }, process.stdout));

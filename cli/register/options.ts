@@ -37,6 +37,11 @@ export function strengthOption(v: string): Strength {
   return v;
 }
 
+/** `--strengths low,medium,high` */
+export function strengthList(v: string): Strength[] {
+  return v.split(',').map((x) => strengthOption(x.trim()));
+}
+
 export function img2imgStrengthOption(v: string): number {
   const n = Number(v);
   if (!(n > 0 && n <= 1)) throw new InvalidArgumentError(`expected 0 < img2img strength <= 1, got "${v}"`);

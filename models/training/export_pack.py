@@ -64,6 +64,9 @@ def provenance(run: Path, stages: list[str]) -> dict:
                 else {}
             ),
             **({'settings': json.loads(cfg_file.read_text())} if cfg_file.exists() else {}),
+            # a stage started from another run's weights (train.py --init-trn): that run's steps and minutes
+            **({'init': state['extra']['init']} if 'init' in state.get('extra', {}) else {}),
+            **({'frozen_trn_from': state['extra']['trn_from']} if 'trn_from' in state.get('extra', {}) else {}),
         }
     return out
 

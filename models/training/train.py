@@ -174,7 +174,12 @@ class Run:
 
     def loop(self, models: dict, opt: torch.optim.Optimizer, step_fn) -> None:  # type: ignore[no-untyped-def]
         self.resume(models, opt)
+        if self.args.lr is not None:
+            # --lr wins over the learning rate a resumed optimiser state carries (a decay phase of the campaign)
+            for group in opt.param_groups:
+                group['lr'] = self.args.lr
         session = self.session()
+        session['lr'] = opt.param_groups[0]['lr']
         start_elapsed = self.elapsed
         if self.sampler is not None:
             self.sampler.rng = np.random.RandomState((self.args.seed * 31 + self.step) % 2**32)
@@ -317,8 +322,10 @@ def stage_joint(run: Run, sampler: WindowSampler) -> None:
     if (run.out / 'trn.pt').exists():
         # issue "Step 12": the TRN pretrained alone on L_rec (stage trn) starts the joint stage as the restorer, and
         # the diffusion branch learns what it misses
-        models['trn'].load_state_dict(run.load_prev('trn')['models']['trn'])
-        print(f"joint: TRN from {run.out / 'trn.pt'}", flush=True)
+        trn_state = run.load_prev('trn')
+        models['trn'].load_state_dict(trn_state['models']['trn'])
+        run.extra.setdefault('trn_snapshot_step', trn_state['step'])
+        print(f"joint: TRN from {run.out / 'trn.pt'} (step {trn_state['step']})", flush=True)
         if run.args.freeze_trn:
             # the TRN keeps its own (MSE) training in stage trn, where the campaign accumulates it; here only the
             # diffusion branch learns, so L_rec's L1 cannot pull the restorer away from what its stage measured
@@ -457,7 +464,7 @@ def stage_dncnn(run: Run, sampler: WindowSampler) -> None:
     arch = dncnn_arch(run.args, sampler)  # main checked it against a checkpoint to resume
     model = init_weights(DnCnn(**arch), np.random.RandomState(run.args.seed))
     models = {'denoiser': model}
-    opt = torch.optim.Adam(model.parameters(), lr=LR['dncnn'])
+    opt = torch.optim.Adam(model.parameters(), lr=run.args.lr or LR['dncnn'])
     run.extra['arch'] = arch
 
     def step(rng: np.random.RandomState) -> dict:
@@ -502,7 +509,8 @@ def main() -> None:
     p.add_argument('--init-trn', type=Path, default=None,
                    help='trn stage, tconv TRN (config gsdiff-t): start from this trained DnCNN (dncnn.state.pt or '
                         'dncnn.pt) instead of the identity, when --out has no trn checkpoint yet')
-    p.add_argument('--lr', type=float, default=None, help='learning rate (default: per stage)')
+    p.add_argument('--lr', type=float, default=None,
+                   help='learning rate (default: per stage); on a resume it replaces the saved one (a decay phase)')
     p.add_argument('--start-t', choices=('uniform', 'matched'), default='uniform',
                    help='joint: the one-step L_rec start timestep, uniform in 1..T_REC (gsdiff-s) or matched to the '
                         "window's estimated noise SD (gsdiff/noise_level.py; the pack then samples the same way)")
