@@ -23,6 +23,8 @@ export interface RunningServer {
   readonly store: LocalStore;
   /** Resolves when demo data generation (if any) has finished. */
   readonly demoReady: Promise<void>;
+  /** True when this start generates the demo study (the store was empty): `demoReady` then says when it is there. */
+  readonly demoPending: boolean;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,12 @@ export interface RunningServer {
  */
 export async function startServer(
   config: ServerConfig,
-  o: { logger: Logger; version: string },
+  o: {
+    logger: Logger;
+    version: string;
+    /** Demo generation progress (done of total steps, what was just made), for the start banner. */
+    onDemoProgress?: (done: number, total: number, label: string) => void;
+  },
 ): Promise<RunningServer> {
   const log = o.logger;
   prepareDataDir(config);
@@ -93,26 +100,28 @@ export async function startServer(
   const url = `http://${config.host}:${port}`;
   const watch = config.watch ? jobs.startWatching({ ...config.watch }) : undefined;
   let closing = false;
-  const demoReady =
-    config.demoWhenEmpty && store.stats().instances === 0
-      ? writeDemoStudy(store, {
-          ...DEMO_DEFAULTS,
-          workers: Math.min(2, availableParallelism()),
-          softwareVersion: o.version,
-        }).then(
-          (r) => log.info({ series: r.series.length }, 'demo data ready'),
-          (e: unknown) =>
-            closing
-              ? log.info('demo data generation interrupted by shutdown; nothing was published, it restarts next time')
-              : log.error({ err: e instanceof Error ? e.message : String(e) }, 'demo data failed'),
-        )
-      : Promise.resolve();
+  const demoPending = config.demoWhenEmpty && store.stats().instances === 0;
+  const demoReady = demoPending
+    ? writeDemoStudy(store, {
+        ...DEMO_DEFAULTS,
+        workers: Math.min(2, availableParallelism()),
+        softwareVersion: o.version,
+        ...(o.onDemoProgress ? { onProgress: o.onDemoProgress } : {}),
+      }).then(
+        (r) => log.info({ series: r.series.length }, 'demo data ready'),
+        (e: unknown) =>
+          closing
+            ? log.info('demo data generation interrupted by shutdown; nothing was published, it restarts next time')
+            : log.error({ err: e instanceof Error ? e.message : String(e) }, 'demo data failed'),
+      )
+    : Promise.resolve();
   return {
     url,
     server,
     jobs,
     store,
     demoReady,
+    demoPending,
     close: async () => {
       closing = true;
       // server.close() resolves only when every connection has ended, and an open job websocket lasts as long as

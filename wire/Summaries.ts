@@ -21,4 +21,9 @@ export interface SeriesSummary {
   readonly seriesNumber?: number;
   readonly seriesDescription?: string;
   readonly numberOfInstances?: number;
+  /**
+   * Frames of the series where the source knows them (the local store: a multi-frame instance, such as a capsule
+   * sequence, counts its NumberOfFrames); absent from PACS that do not say.
+   */
+  readonly numberOfFrames?: number;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../../common/index.js';
 import { loadServerConfig, redactUrl, startServer, type EnvVars, type ServeFlags } from '../../server/index.js';
 import { VERSION } from '../version.js';
+import { DemoProgress, serveBanner, viewerLink } from './serveBanner.js';
 
 /**
  * `gsdiff serve`: the whole workstation on the embedded default (local store, default pack, demo data when the
@@ -13,30 +14,49 @@ export async function serveCommand(
   out: NodeJS.WritableStream,
 ): Promise<number> {
   const config = loadServerConfig(flags, env);
-  const running = await startServer(config, { logger, version: VERSION });
-  out.write(`gsdiff ${VERSION} serving on ${running.url}\n`);
-  out.write(`  data folder: ${config.dataDir} (store, jobs.sqlite, audit.log)\n`);
+  const tty = (out as NodeJS.WriteStream).isTTY === true;
+  const demo = new DemoProgress(out, tty);
+  const running = await startServer(config, {
+    logger,
+    version: VERSION,
+    onDemoProgress: (done, total, label) => demo.progress(done, total, label),
+  });
+  const showToken = tty || config.tokenGenerated;
   out.write(
-    config.queueUrl
-      ? `  jobs: Redis queue ${redactUrl(config.queueUrl)} (run \`gsdiff worker\` processes; no inference here)\n` +
-          `  model pack: ${config.packDir} (workers must hold the same version)\n`
-      : `  model pack: ${config.packDir} on device ${config.device}\n`,
+    serveBanner({
+      version: VERSION,
+      url: running.url,
+      dataDir: config.dataDir,
+      packDir: config.packDir,
+      device: config.device,
+      ...(config.queueUrl ? { queue: redactUrl(config.queueUrl) } : {}),
+      ...(flags.device !== undefined ? { deviceFlag: flags.device } : {}),
+      viewerBuilt: config.viewerDir !== undefined,
+      token: config.token,
+      tokenGenerated: config.tokenGenerated,
+      showToken,
+      demoPending: running.demoPending,
+    }),
   );
-  // A server on a queue runs no inference: a device asked of it would silently do nothing, so say so.
-  if (config.queueUrl && flags.device !== undefined)
-    out.write(`  note: --device ${flags.device} is not used with --queue: each worker takes its own --device\n`);
-  out.write(`  viewer: ${config.viewerDir ? `${running.url}/` : 'not built (the viewer comes with issue "Step 6")'}\n`);
-  out.write(`  health: ${running.url}/healthz (no token)\n`);
-  out.write(
-    config.tokenGenerated
-      ? `  access token (generated, saved in ${config.dataDir}/token): ${config.token}\n`
-      : `  access token: from GSDIFF_TOKEN or ${config.dataDir}/token\n`,
-  );
+  let stopping = false;
+  if (running.demoPending)
+    void running.demoReady.then(() => {
+      if (stopping) return; // interrupted by shutdown: the log says so, and it restarts next time
+      let ok: boolean;
+      try {
+        ok = running.store.stats().instances > 0;
+      } catch {
+        ok = false;
+      }
+      demo.ready(ok, config.viewerDir && showToken ? viewerLink(running.url, config.token) : undefined);
+    });
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  stopping = true;
+  demo.interrupt();
   out.write('shutting down\n');
   await running.close();
   return 0;

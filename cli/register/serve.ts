@@ -1,4 +1,4 @@
-import { createLogger } from '../../common/index.js';
+import { createConsoleLogger } from '../../common/index.js';
 import { DEVICE_REQUESTS, type DeviceRequest } from '../../models/index.js';
 import { loadCliConfig } from '../../server/index.js';
 import { serveCommand } from '../commands/serve.js';
@@ -37,7 +37,7 @@ export const registerServe: Registration = (program, ctx) => {
           await serveCommand(
             { ...flags, ...(demo === false ? { demo } : {}) },
             ctx.env,
-            createLogger(config.logLevel),
+            createConsoleLogger(config.logLevel),
             process.stdout,
           ),
         );

@@ -1,4 +1,4 @@
-import { createLogger } from '../../common/index.js';
+import { createConsoleLogger } from '../../common/index.js';
 import { DEVICE_REQUESTS } from '../../models/index.js';
 import { loadCliConfig } from '../../server/index.js';
 import { workerCommand } from '../commands/worker.js';
@@ -56,7 +56,7 @@ export const registerWorker: Registration = (program, ctx) => {
               ...(stalledInterval !== undefined ? { stalledIntervalMs: stalledInterval } : {}),
             },
             ctx.env,
-            createLogger(config.logLevel),
+            createConsoleLogger(config.logLevel),
             process.stdout,
           ),
         );

@@ -53,6 +53,8 @@ interface SeriesRow {
   series_time: string | null;
   body_part: string | null;
   n_instances: number;
+  /** Frames of the series: NumberOfFrames summed, 1 for a single-frame instance. */
+  n_frames: number;
 }
 
 interface InstanceRow {
@@ -75,7 +77,7 @@ interface InstanceRow {
 
 interface Upserts {
   readonly upsertStudy: Database.Statement<[Nullable<Omit<StudyRow, 'n_series' | 'n_instances' | 'modalities'>>]>;
-  readonly upsertSeries: Database.Statement<[Nullable<Omit<SeriesRow, 'n_instances'>>]>;
+  readonly upsertSeries: Database.Statement<[Nullable<Omit<SeriesRow, 'n_instances' | 'n_frames'>>]>;
   readonly upsertInstance: Database.Statement<[Nullable<Omit<InstanceRow, 'pending'>>]>;
 }
 
@@ -254,7 +256,9 @@ export class StoreIndex {
 
   listSeries(studyInstanceUid?: string): SeriesEntry[] {
     const sql = `
-      SELECT se.*, (SELECT COUNT(*) FROM instances i WHERE i.series_uid = se.series_uid) AS n_instances
+      SELECT se.*, (SELECT COUNT(*) FROM instances i WHERE i.series_uid = se.series_uid) AS n_instances,
+        (SELECT COALESCE(SUM(COALESCE(i.number_of_frames, 1)), 0) FROM instances i WHERE i.series_uid = se.series_uid)
+          AS n_frames
       FROM series se ${studyInstanceUid === undefined ? '' : 'WHERE se.study_uid = @study'}
       ORDER BY se.study_uid ASC, se.series_number ASC NULLS LAST, se.series_uid ASC`;
     const params: Record<string, string> = studyInstanceUid === undefined ? {} : { study: studyInstanceUid };
@@ -373,6 +377,7 @@ function toSeriesEntry(row: SeriesRow): SeriesEntry {
     seriesTime: row.series_time ?? undefined,
     bodyPartExamined: row.body_part ?? undefined,
     numberOfInstances: row.n_instances,
+    numberOfFrames: row.n_frames,
   };
 }
 

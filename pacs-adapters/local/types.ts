@@ -58,6 +58,8 @@ export interface StudyEntry extends StudyAttributes {
 /** One row of `listSeries`. */
 export interface SeriesEntry extends SeriesAttributes {
   readonly numberOfInstances: number;
+  /** Frames of the series: a multi-frame instance counts its NumberOfFrames, any other 1. */
+  readonly numberOfFrames: number;
 }
 
 /** One row of `listInstances`. */

@@ -64,6 +64,7 @@ export class LocalStoreAdapter implements PacsAdapter {
         seriesNumber: s.seriesNumber,
         seriesDescription: s.seriesDescription,
         numberOfInstances: s.numberOfInstances,
+        numberOfFrames: s.numberOfFrames,
       }));
     const offset = q.offset ?? 0;
     return all.slice(offset, q.limit === undefined ? undefined : offset + q.limit);

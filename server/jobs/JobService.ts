@@ -251,7 +251,9 @@ export class JobService extends JobServiceCore {
         reserved.push([study, n]);
       },
     };
-    this.log.info({ job: job.id, attempt: job.attempts, gpu }, 'job started');
+    // The device asked for; the one it runs on is known when the pack loads ("job runs on …", restoreFrames). The
+    // scheduler's gpu flag is not logged: before `auto` has resolved it assumes a GPU, which read as a fact.
+    this.log.info({ job: job.id, attempt: job.attempts, device: ctx.device }, 'job started');
     const done = runJob(ctx)
       .catch((e: unknown) => {
         // runJob records every failure itself; this only guards against a failing database write.

@@ -165,9 +165,8 @@ export async function until<T>(
 }
 
 /**
- * A real server on a free loopback port (temp data dir, the tiny pack, CPU, no demo data). Browsers send an Origin
- * header on same-origin module-script and POST requests, and the server's CORS check refuses every origin outside
- * GSDIFF_CORS_ORIGINS, its own included: so the server's own origin is listed.
+ * A real server on a free loopback port (temp data dir, the tiny pack, CPU, no demo data). The server accepts its own
+ * origin without listing it (test/server/ownOrigin.test.ts); listing it in GSDIFF_CORS_ORIGINS is harmless.
  */
 export async function startViewerServer(dir: string, token: string): Promise<RunningServer> {
   const port = await freePort();

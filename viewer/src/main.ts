@@ -16,7 +16,8 @@ import { CT_PRESETS } from './presets.js';
 import { Review } from './review.js';
 import { StudyBrowser } from './studyBrowser.js';
 import { EventLog, installTestHook } from './testHook.js';
-import { TokenStore } from './token.js';
+import { seriesCountText } from './seriesCount.js';
+import { TokenStore, watchHashToken } from './token.js';
 import { Toolbar } from './toolbar.js';
 import './styles.css';
 
@@ -219,9 +220,7 @@ async function main(): Promise<void> {
       refresh: byId('studies-refresh', HTMLButtonElement),
     },
     (series) => {
-      jobs.setTarget(
-        `${series.seriesDescription || series.seriesInstanceUid} (${series.numberOfInstances ?? '?'} images)`,
-      );
+      jobs.setTarget(`${series.seriesDescription || series.seriesInstanceUid} (${seriesCountText(series)})`);
       void app.openSeries(series).catch(() => undefined);
     },
     (message) => status(message, 'error'),
@@ -243,6 +242,11 @@ async function main(): Promise<void> {
     if (!tokenInput.value.trim()) return;
     tokens.set(tokenInput.value);
     tokenInput.value = '';
+    status('');
+    void start();
+  });
+  // A `#token=` added to the address of this open tab (the banner's link pasted over it) takes effect at once.
+  watchHashToken(window, window.location, window.history, tokens, () => {
     status('');
     void start();
   });

@@ -2,6 +2,7 @@ import type { SeriesSummary, StudySummary } from '../../wire/index.js';
 import type { ApiClient } from './api.js';
 import { h } from './dom.js';
 import { describeError } from './errors.js';
+import { seriesCountText } from './seriesCount.js';
 
 export interface StudyBrowserElements {
   readonly studies: HTMLUListElement;
@@ -75,7 +76,7 @@ export class StudyBrowser {
           'li',
           { 'data-series': s.seriesInstanceUid, class: s.seriesInstanceUid === this.selectedSeries ? 'selected' : '' },
           h('span', { class: 'title' }, `${s.seriesNumber ?? ''} ${s.seriesDescription || '(no description)'}`.trim()),
-          h('span', { class: 'meta' }, `${s.modality ?? '?'} · ${s.numberOfInstances ?? '?'} images`),
+          h('span', { class: 'meta' }, `${s.modality ?? '?'} · ${seriesCountText(s)}`),
         );
         li.addEventListener('click', () => this.pick(s));
         return li;

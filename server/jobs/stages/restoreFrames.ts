@@ -1,3 +1,4 @@
+import type { Device, DeviceRequest } from '../../../models/index.js';
 import { readInstanceFile, type AssembledSeries, type DicomInstance } from '../../../pacs-adapters/index.js';
 import { restoreDicomSeries, type RestoredSeries, type SourceSeries } from '../../../restore/index.js';
 import { serverError } from '../../errors.js';
@@ -31,6 +32,14 @@ export interface RestoreSink {
   instance(bytes: Uint8Array): Promise<void>;
 }
 
+/**
+ * The job's "runs on" log line: the device the pack's sessions were created on, which is the one the job runs on.
+ * @example deviceLine('cpu', 'auto') // 'job runs on cpu (device auto)'
+ */
+export function deviceLine(device: Device, requested: DeviceRequest): string {
+  return `job runs on ${device}${requested === device ? '' : ` (device ${requested})`}`;
+}
+
 /** Source instances re-read from disk are kept for the few frames that follow (multi-frame instances). */
 const INSTANCE_CACHE = 2;
 
@@ -48,6 +57,7 @@ export async function restoreFrames(
   const { series: s } = pulled;
   const job = ctx.job;
   const pack = await ctx.packs.acquire(ctx.packDir, ctx.device);
+  ctx.logger.info({ job: job.id, device: pack.device, requested: ctx.device }, deviceLine(pack.device, ctx.device));
   return restoreDicomSeries(
     readBack(pulled),
     pack,
