@@ -3,7 +3,7 @@
  * execution provider: median milliseconds per call. Its PyTorch twin is models/training/bench_graphs.py (same
  * modules, same shapes); `bench/graphRatio.sh` runs both and prints the ratio issue "Step 9" asks for (WebGPU EP
  * within 1.5x of PyTorch CUDA on the GPU host; on this machine, ORT CPU vs PyTorch CPU).
- * Usage: node dist/bench/graphs.js [--pack models/packs/gsdiff-s] [--device cpu|webgpu] [--reps 20]
+ * Usage: node dist/bench/graphs.js [--pack models/packs/gsdiff-t] [--device cpu|webgpu] [--reps 20]
  */
 import { createLogger } from '../common/index.js';
 import { f32, loadPack, timestepTensor, type DeviceRequest } from '../models/index.js';
@@ -13,7 +13,7 @@ const flag = (name: string, fallback: string): string => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
-const packDir = flag('--pack', 'models/packs/gsdiff-s');
+const packDir = flag('--pack', 'models/packs/gsdiff-t');
 const device = flag('--device', 'cpu') as DeviceRequest;
 const reps = Number(flag('--reps', '20'));
 

@@ -23,9 +23,9 @@ step() { # name, seconds, command...
 }
 step tiny 120 sh -c "node dist/bench/pipeline.js --pack models/packs/tiny-test --slices 9 --steps 4 --size 512 \
   --devices cpu,webgpu > '$OUT/pipeline-tiny.json'"
-step gsdiff-webgpu 240 sh -c "node dist/bench/pipeline.js --pack models/packs/gsdiff-s --slices $SLICES --steps 10 \
+step gsdiff-webgpu 240 sh -c "node dist/bench/pipeline.js --pack models/packs/gsdiff-t --slices $SLICES --steps 10 \
   --devices webgpu > '$OUT/pipeline-gsdiff-webgpu.json'"
-step gsdiff-cpu 120 sh -c "node dist/bench/pipeline.js --pack models/packs/gsdiff-s --slices 15 --steps 10 \
+step gsdiff-cpu 120 sh -c "node dist/bench/pipeline.js --pack models/packs/gsdiff-t --slices 15 --steps 10 \
   --devices cpu > '$OUT/pipeline-gsdiff-cpu.json'"
 step graphs 120 sh -c "PYTHON=\${PYTHON:-python3} bench/graphRatio.sh webgpu cuda $REPS > '$OUT/graphs.md'"
 echo "== done ($(date -u +%T))"

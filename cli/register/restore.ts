@@ -12,7 +12,7 @@ export const registerRestore: Registration = (program, ctx) => {
     .argument('<paths...>', 'DICOM files/folders of one series, or a capsule .mp4 clip')
     .option(
       '--pack <dir>',
-      'model pack folder (default $GSDIFF_PACK or models/packs/gsdiff-s)',
+      'model pack folder (default $GSDIFF_PACK or models/packs/gsdiff-t)',
       loadCliConfig({}, ctx.env).packDir,
     )
     .option('--device <device>', `execution provider: ${DEVICE_REQUESTS.join(' | ')}`, deviceOption, 'cpu')

@@ -13,7 +13,7 @@ export const registerServe: Registration = (program, ctx) => {
     .option('--port <n>', 'HTTP port (default 8470, or GSDIFF_PORT)', nonNegativeInt)
     .option('--host <address>', 'address to listen on (default 127.0.0.1)')
     .option('--data <dir>', 'folder for the store, job database and audit log (default .gsdiff, or GSDIFF_DATA)')
-    .option('--pack <dir>', 'model pack (default models/packs/gsdiff-s, or GSDIFF_PACK)')
+    .option('--pack <dir>', 'model pack (default models/packs/gsdiff-t, or GSDIFF_PACK)')
     .option('--device <device>', `execution provider: ${DEVICE_REQUESTS.join(' | ')}`, deviceOption)
     .option('--no-demo', 'do not generate demo data into an empty store')
     .option(

@@ -63,11 +63,11 @@ export interface GsdiffModelIndex extends PackIndexBase {
      */
     readonly start_noise: number;
     /**
-     * 'matched': one DDIM step from the timestep matched to each window's estimated noise level, in
-     * [1, start_t_max] (models/scheduler/matchedTimestep.ts; the joint stage trained that path). Absent: the
-     * schedule that steps and strength give (gsdiff-s: one step at t = 1).
+     * 'matched': one DDIM step to x0 from the timestep matched to each window's estimated noise level, in
+     * [1, start_t_max] (models/scheduler/matchedTimestep.ts; the joint stage trains that path); a number: one step
+     * to x0 from that timestep. Absent: the schedule that steps and strength give (gsdiff-s: one step at t = 1).
      */
-    readonly start_timestep?: 'matched';
+    readonly start_timestep?: 'matched' | number;
     readonly start_t_max?: number;
     readonly eta: number;
     readonly window_stride: number;

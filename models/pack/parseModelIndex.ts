@@ -146,7 +146,13 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
               start_timestep:
                 defaults.start_timestep === 'matched'
                   ? ('matched' as const)
-                  : fail('defaults.start_timestep', '"matched" or absent', defaults.start_timestep),
+                  : typeof defaults.start_timestep === 'number'
+                    ? num(defaults.start_timestep, 'defaults.start_timestep', 1, 999, true)
+                    : fail(
+                        'defaults.start_timestep',
+                        '"matched", an integer timestep 1..999 or absent',
+                        defaults.start_timestep,
+                      ),
               start_t_max: num(defaults.start_t_max ?? 25, 'defaults.start_t_max', 1, 999, true),
             }),
         eta: num(defaults.eta, 'defaults.eta', 0, 1),

@@ -75,7 +75,7 @@ export const SETTINGS: { readonly [K in keyof Settings]: Setting<Settings[K]> } 
   port: setting(integer(0, 65535), { env: 'GSDIFF_PORT', flag: '--port', default: 8470 }),
   dataDir: setting(folder, { env: 'GSDIFF_DATA', flag: '--data', default: '.gsdiff' }),
   // Relative to the repository root when it is the default (serve, worker), to the working folder when given.
-  packDir: setting(folder, { env: 'GSDIFF_PACK', flag: '--pack', default: 'models/packs/gsdiff-s' }),
+  packDir: setting(folder, { env: 'GSDIFF_PACK', flag: '--pack', default: 'models/packs/gsdiff-t' }),
   device: setting(oneOf(DEVICE_REQUESTS), { env: 'GSDIFF_DEVICE', flag: '--device', default: 'auto' }),
   cpuConcurrency: setting(integer(1), { env: 'GSDIFF_CPU_JOBS', default: 1 }),
   maxBodyBytes: setting(integer(1), { env: 'GSDIFF_MAX_BODY', default: 512 * 1024 * 1024 }),

@@ -114,8 +114,19 @@ describe('defaults.start_timestep and the ablation branches', () => {
     expect(Array.from(diffusion)).not.toEqual(Array.from(trnA));
   });
 
-  it('a start_timestep other than "matched" is refused, naming the field', async () => {
+  it('a number runs one step from that timestep, as the startTimestep option does', async () => {
+    const dir = pack({ start_noise: 0, start_timestep: 3 });
+    const other = pack({ start_noise: 0 });
+    const frames = series(600);
+    expect(Array.from(await restoreOnce(dir, frames))).toEqual(
+      Array.from(await restoreOnce(other, frames, { startTimestep: 3 })),
+    );
+  });
+
+  it('a start_timestep other than "matched" or an integer is refused, naming the field', async () => {
     const dir = pack({ start_timestep: 'sometimes' });
+    const zero = pack({ start_timestep: 0 });
+    await expect(loadPack(zero, { device: 'cpu', logger })).rejects.toMatchObject({ code: 'MODEL_ERR_PACK_INDEX' });
     await expect(loadPack(dir, { device: 'cpu', logger })).rejects.toMatchObject({
       code: 'MODEL_ERR_PACK_INDEX',
       message: expect.stringContaining('defaults.start_timestep'),

@@ -116,7 +116,7 @@ describe('configuration schema', () => {
     const root = join(dir, 'repo');
     const worker = { data: join(dir, 'w'), queue: 'redis://h:1' };
     const def = SETTINGS.packDir.default as string;
-    expect(def).toBe('models/packs/gsdiff-s');
+    expect(def).toBe('models/packs/gsdiff-t');
     expect(loadServerConfig({ data: dir }, {}, root).packDir).toBe(resolve(root, def));
     expect(loadWorkerConfig(worker, { GSDIFF_TOKEN: TOKEN }, root).packDir).toBe(resolve(root, def));
     expect(loadCliConfig({}, {}).packDir).toBe(def);
