@@ -1,21 +1,13 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { createLogger } from '../../common/index.js';
 import { loadPack, restoreSeries, type SeriesSource } from '../../models/index.js';
 import { TINY_PACK } from './helpers/golden.js';
-import { brokenPack } from './helpers/packs.js';
+import { packWithDefaults } from './helpers/packs.js';
 
 // defaults.start_noise (ours): 0 makes an img2img start deterministic (z_t = sqrt(abar_t) f_d), 1 is diffusers'.
 const logger = createLogger('silent');
 
-function withDefaults(extra: Record<string, unknown>): string {
-  return brokenPack(TINY_PACK, (dir) => {
-    const file = join(dir, 'model_index.json');
-    const index = JSON.parse(readFileSync(file, 'utf8')) as { defaults: Record<string, unknown> };
-    Object.assign(index.defaults, extra);
-    writeFileSync(file, JSON.stringify(index));
-  });
-}
+const withDefaults = (extra: Record<string, unknown>): string => packWithDefaults(TINY_PACK, extra);
 
 async function restoreOnce(dir: string, noiseValue: number): Promise<Float32Array> {
   const pack = await loadPack(dir, { device: 'cpu', logger });

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../common/index.js';
 import {
@@ -11,21 +11,14 @@ import {
 } from '../../models/index.js';
 import { createDdimSchedule } from '../../models/scheduler/index.js';
 import { TINY_PACK } from './helpers/golden.js';
-import { brokenPack } from './helpers/packs.js';
+import { packWithDefaults } from './helpers/packs.js';
 
 // Issue "Step 12", 1b: one step from the start timestep matched to the window's noise (defaults.start_timestep
 // 'matched'), and the ablation switch (RestoreOptions.branches).
 const logger = createLogger('silent');
 const SIZE = 32;
 
-function withDefaults(extra: Record<string, unknown>): string {
-  return brokenPack(TINY_PACK, (dir) => {
-    const file = join(dir, 'model_index.json');
-    const index = JSON.parse(readFileSync(file, 'utf8')) as { defaults: Record<string, unknown> };
-    Object.assign(index.defaults, extra);
-    writeFileSync(file, JSON.stringify(index));
-  });
-}
+const withDefaults = (extra: Record<string, unknown>): string => packWithDefaults(TINY_PACK, extra);
 
 /** 9 HU frames: a soft-tissue pattern that changes linearly along z, plus a deterministic +-amp HU texture. */
 function series(amp: number): Float32Array[] {

@@ -2,9 +2,10 @@ import { validationError } from '../errors.js';
 import { bilinear } from './bilinear.js';
 import { checkFiniteSum, checkImage, checkInteger, checkPositive } from './checkInputs.js';
 import { EDGE_RISE_DEFAULTS } from './edgeRiseDistance.js';
+import { gaussianBlur } from './gaussianBlur.js';
 import type { TissueFatEdge } from './TissueFatEdge.js';
 
-const { abs, ceil, exp, hypot, max, min } = Math;
+const { abs, ceil, hypot, max, min } = Math;
 
 /** Options of {@link findTissueFatEdges}. */
 export interface TissueFatEdgeOptions {
@@ -115,7 +116,7 @@ export function findTissueFatEdges(
   checkFiniteSum(fn, 'referenceSlice', sum);
 
   // 1. Smoothing.
-  const s = gaussianSmooth(referenceSlice, width, height, o.sigmaPx);
+  const s = gaussianBlur(referenceSlice, width, height, o.sigmaPx);
   const T = o.thresholdHu;
   // Side samples: every pixel from sideFromPx out to the profile's end, and two along the border half-way out.
   const along: number[] = [];
@@ -213,31 +214,4 @@ function spreadIn(samples: Float64Array, range: readonly [number, number]): numb
     hi = max(hi, v);
   }
   return hi - lo;
-}
-
-/** Separable Gaussian smoothing, kernel truncated at 3 SD and normalised to sum 1, borders clamped. */
-function gaussianSmooth(image: Float32Array, width: number, height: number, sigma: number): Float32Array {
-  const r = ceil(3 * sigma);
-  const k = new Float64Array(2 * r + 1);
-  let ks = 0;
-  for (let j = -r; j <= r; j++) ks += k[j + r] = exp((-j * j) / (2 * sigma * sigma));
-  for (let j = 0; j < k.length; j++) k[j] /= ks;
-  const tmp = new Float32Array(image.length);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      let acc = 0;
-      for (let j = -r; j <= r; j++) acc += k[j + r] * image[row + min(width - 1, max(0, x + j))];
-      tmp[row + x] = acc;
-    }
-  }
-  const out = new Float32Array(image.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let acc = 0;
-      for (let j = -r; j <= r; j++) acc += k[j + r] * tmp[min(height - 1, max(0, y + j)) * width + x];
-      out[y * width + x] = acc;
-    }
-  }
-  return out;
 }

@@ -22,3 +22,4 @@ export type { TissueFatEdgeOptions } from './findTissueFatEdges.js';
 export type { TissueFatEdge } from './TissueFatEdge.js';
 export { edgeRiseDistance, EDGE_RISE_DEFAULTS } from './edgeRiseDistance.js';
 export type { EdgeRiseOptions, EdgeRiseResult } from './edgeRiseDistance.js';
+export { gaussianBlur } from './gaussianBlur.js';

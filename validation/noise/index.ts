@@ -1,7 +1,6 @@
 export type { NoiseKernel } from './NoiseKernel.js';
 export { describeKernel } from './NoiseKernel.js';
 export type { CtSliceSource } from './CtSliceSource.js';
-export { gaussianBlur } from './gaussianBlur.js';
 export { kernelNps, normalisedShape } from './kernelNps.js';
 export type { KernelNps } from './kernelNps.js';
 export { matchNoiseKernel, npsDistance } from './matchNoiseKernel.js';

@@ -1,7 +1,6 @@
 import { validationError } from '../errors.js';
-import { nps2d, placeHomogeneousRois, type NpsResult, type Roi } from '../metrics/index.js';
+import { gaussianBlur, nps2d, placeHomogeneousRois, type NpsResult, type Roi } from '../metrics/index.js';
 import type { CtSliceSource } from './CtSliceSource.js';
-import { gaussianBlur } from './gaussianBlur.js';
 
 /**
  * How the series' own noise was isolated:

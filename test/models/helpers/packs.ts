@@ -53,3 +53,13 @@ export function renameInOnnx(file: string, from: string, to: string): void {
   if (n === 0) throw new Error(`${from} not found in ${file}`);
   writeFileSync(file, bytes);
 }
+
+/** A copy of `source` whose model_index.json `defaults` gain `extra` (the caller removes the folder). */
+export function packWithDefaults(source: string, extra: Record<string, unknown>): string {
+  return brokenPack(source, (dir) => {
+    const file = join(dir, 'model_index.json');
+    const index = JSON.parse(readFileSync(file, 'utf8')) as { defaults: Record<string, unknown> };
+    Object.assign(index.defaults, extra);
+    writeFileSync(file, JSON.stringify(index));
+  });
+}
