@@ -6,13 +6,18 @@ import { newUid } from '../../pacs-adapters/index.js';
 import type { RunningServer } from '../../server/index.js';
 import { haveChromium } from './browser.js';
 import {
+  countIn,
   events,
   openSeries,
+  paneCentre,
   restoreAndWait,
   seriesContext,
   sleep,
   state,
   stats,
+  startCounterSampling,
+  stopCounterSampling,
+  storeCtPhantom,
   storeEndoscopy,
   until,
   type HookEvent,
@@ -27,6 +32,7 @@ const TOKEN = 'viewer-capsule-token-0123456789';
 const FRAMES = 12;
 const SIZE = 64;
 const FRAME_TIME_MS = 125;
+const CT_SLICES = 12;
 
 const describeIfChromium = haveChromium() ? describe : describe.skip;
 
@@ -38,6 +44,25 @@ const median = (xs: number[]): number => {
 /** The cine frames logged after the event log had `from` entries. */
 async function cineFrames(page: Page, from: number): Promise<HookEvent[]> {
   return (await events(page)).slice(from).filter((e) => e.event === 'cine-frame');
+}
+
+/** Zooms a pane by a right-button drag (up: in) and pans it by a middle-button drag; returns the new camera. */
+async function zoomAndPan(page: Page, dy: number, pan: number): Promise<{ zoom: number; pan: readonly number[] }> {
+  const c = await paneCentre(page, 'original');
+  const before = (await state(page)).panes.original;
+  await page.mouse.move(c.x, c.y);
+  await page.mouse.down({ button: 'right' });
+  await page.mouse.move(c.x, c.y - dy, { steps: 5 });
+  await page.mouse.up({ button: 'right' });
+  await page.mouse.move(c.x, c.y);
+  await page.mouse.down({ button: 'middle' });
+  await page.mouse.move(c.x + pan, c.y + pan / 2, { steps: 5 });
+  await page.mouse.up({ button: 'middle' });
+  const after = await until(page, 'a zoomed and panned pane', async () => {
+    const o = (await state(page)).panes.original;
+    return Math.abs(o.zoom - before.zoom) > 0.1 && Math.abs(o.pan[0] - before.pan[0]) > 1 ? o : undefined;
+  });
+  return { zoom: after.zoom, pan: after.pan };
 }
 
 /** Plays until `count` more frames were shown (Space), pauses (Space), and returns them. */
@@ -59,6 +84,8 @@ describeIfChromium('viewer cine and capsule review (Chromium, real server)', () 
   const dir = mkdtempSync(join(tmpdir(), 'gsdiff-viewer-capsule-'));
   const study = newUid();
   const series = newUid();
+  const ctStudy = newUid();
+  const ctSeries = newUid();
   let running: RunningServer;
   let browser: Browser;
   let page: Page;
@@ -76,6 +103,13 @@ describeIfChromium('viewer cine and capsule review (Chromium, real server)', () 
           seriesDescription: 'endoscopy-like sequence with motion blur',
         });
         await storeEndoscopy(running.store, ctx, { frames: FRAMES, size: SIZE, frameTimeMs: FRAME_TIME_MS });
+        const ct = seriesContext({
+          studyInstanceUid: ctStudy,
+          seriesInstanceUid: ctSeries,
+          studyDescription: 'viewer capsule: a CT next to it',
+          seriesDescription: 'low dose phantom',
+        });
+        await storeCtPhantom(running.store, ct, { slices: CT_SLICES, size: SIZE });
       },
       consoleErrors,
     ));
@@ -97,8 +131,89 @@ describeIfChromium('viewer cine and capsule review (Chromium, real server)', () 
     expect(await page.isDisabled('#presets button[data-preset="lung"]')).toBe(true);
   });
 
-  it('plays both panes in lockstep at the series rate, loops, pauses, and stops at the end without loop', async () => {
+  it('keeps zoom and pan per series: a series opens fitted unless it was zoomed before, then as it was left', async () => {
+    await openSeries(page, ctStudy, ctSeries, CT_SLICES);
+    // A drag down zooms in.
+    const ct = await zoomAndPan(page, -90, 40);
+    expect(ct.zoom).toBeGreaterThan(1.5);
+
+    // The capsule sequence was never zoomed: fitted to the pane, not the CT's zoom.
+    let s = await openSeries(page, study, series, FRAMES);
+    expect(s.panes.original.zoom).toBeCloseTo(1, 3);
+    expect(s.panes.original.pan[0]).toBeCloseTo(0, 3);
+    expect(s.panes.original.pan[1]).toBeCloseTo(0, 3);
+    const capsule = await zoomAndPan(page, 40, -30);
+    expect(Math.abs(capsule.zoom - ct.zoom)).toBeGreaterThan(0.2);
+
+    // Each comes back as the reader left it.
+    s = await openSeries(page, ctStudy, ctSeries, CT_SLICES);
+    expect(s.panes.original.zoom).toBeCloseTo(ct.zoom, 3);
+    expect(s.panes.original.pan[0]).toBeCloseTo(ct.pan[0], 1);
+    expect(s.panes.original.pan[1]).toBeCloseTo(ct.pan[1], 1);
+    s = await openSeries(page, study, series, FRAMES);
+    expect(s.panes.original.zoom).toBeCloseTo(capsule.zoom, 3);
+    expect(s.panes.original.pan[0]).toBeCloseTo(capsule.pan[0], 1);
+  });
+
+  it('streams a capsule job after a CT review with one progress count, its own footer, from the first frame', async () => {
+    // A CT restored and reviewed in the lung window first.
+    await openSeries(page, ctStudy, ctSeries, CT_SLICES);
+    await restoreAndWait(page, 'denoise', 1);
+    await page.click('#presets button[data-preset="lung"]');
+    const ctZoom = (await state(page)).panes.restored.zoom;
+    expect(await page.textContent('#info-restored')).toContain('W 1500 / L -600 · stored derived series');
+
+    // Then the capsule sequence, restored while every count the page shows is sampled at each animation frame.
+    const opened = await openSeries(page, study, series, FRAMES);
+    expect(opened.panes.original.targetImageIdIndex).toBe(FRAMES / 2);
+    const from = (await events(page)).length;
+    await startCounterSampling(page);
     const derived = await restoreAndWait(page, 'deblur', 1);
+    await sleep(200);
+    const samples = (await stopCounterSampling(page)).filter((x) => x.job === derived.job?.id);
+    const streaming = samples.filter((x) => x.restoredSource === 'stream');
+    const counts = [...new Set(samples.map((x) => countIn(x.toolbar, /(?:streaming | · )/)))];
+    console.log(
+      `capsule stream: ${samples.length} samples (${streaming.length} streaming), counts ${counts.join(' ')}`,
+    );
+    expect(streaming.length).toBeGreaterThan(0);
+    const disagreeing = samples.filter((x) => {
+      const counts = [
+        countIn(x.toolbar, /(?:streaming | · )/),
+        countIn(x.list, /^/),
+        countIn(x.cover, /\(/),
+        x.restoredSource === 'stream' ? countIn(x.footer, /streaming /) : undefined,
+      ].filter((c) => c !== undefined);
+      return new Set(counts).size > 1;
+    });
+    expect(disagreeing.slice(0, 3)).toEqual([]);
+    // Every sample shows a count in the toolbar, and the cover never says it does not know the total.
+    expect(samples.filter((x) => !countIn(x.toolbar, /(?:streaming | · )/)).slice(0, 3)).toEqual([]);
+    expect(samples.filter((x) => x.cover?.includes('/?')).slice(0, 3)).toEqual([]);
+    // While streaming, the restored pane's footer is this stream's: "streaming n/N", never the CT's window and
+    // "stored derived series".
+    for (const x of streaming) {
+      expect(x.footer).not.toContain('stored derived series');
+      expect(x.footer).not.toContain('L -600');
+    }
+    expect(streaming.some((x) => /streaming \d+\/12/.test(x.footer))).toBe(true);
+    // The pane starts on what arrives first (frame 1), not covered on the middle frame.
+    const log = (await events(page)).slice(from);
+    const pending = log.filter((e) => e.event === 'pending' && typeof e.slice === 'number');
+    expect(pending.map((e) => e.slice).filter((i) => i !== 0)).toEqual([]);
+    const firstStreamed = log.find((e) => e.event === 'restored-rendered' && e.scheme === 'gsdiff-stream');
+    expect(firstStreamed?.index).toBe(0);
+    // The capsule pair has its own camera (fitted or its own), not the CT's.
+    expect(derived.panes.restored.zoom).toBeCloseTo(derived.panes.original.zoom, 4);
+    expect(Math.abs(derived.panes.restored.zoom - ctZoom)).toBeGreaterThan(0.2);
+    expect(await page.textContent('#info-restored')).toContain('stored derived series');
+  });
+
+  it('plays both panes in lockstep at the series rate, loops, pauses, and stops at the end without loop', async () => {
+    const derived = await until(page, 'the derived capsule sequence', async () => {
+      const s = await state(page);
+      return s.review.source === 'derived' && s.review.originalSeries === series ? s : undefined;
+    });
     expect(derived.panes.restored.images).toBe(FRAMES);
     expect(derived.review.pairing).toBe('index');
     const right = await until(page, 'the restored sequence rendered', async () => {

@@ -375,3 +375,154 @@ export async function stopViewerSession(s: { browser?: Browser; running?: Runnin
 export function reportConsoleErrors(consoleErrors: readonly string[]): void {
   if (consoleErrors.length) console.log(`browser console errors:\n${consoleErrors.join('\n')}`);
 }
+
+/** The uncaught exceptions among the collected console errors (a page error is a bug whatever the console says). */
+export const pageErrors = (consoleErrors: readonly string[]): string[] =>
+  consoleErrors.filter((e) => e.startsWith('pageerror:'));
+
+/** A box on the page, as playwright's `boundingBox()` gives it. */
+export interface PageBox {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Whether two boxes share any area (touching edges do not count). */
+export function boxesIntersect(a: PageBox, b: PageBox): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+type Rgba = readonly [number, number, number, number];
+
+/** `rgb(…)` / `rgba(…)` as computed styles write them, channels 0..255 and alpha 0..1. */
+export function parseCssColor(css: string): Rgba {
+  const m = /^rgba?\(([^)]+)\)$/.exec(css.trim());
+  if (!m) throw new Error(`parseCssColor: expected rgb() or rgba(), got ${css}`);
+  const [r, g, b, a = 1] = m[1]
+    .split(/[\s,/]+/)
+    .filter(Boolean)
+    .map(Number);
+  return [r, g, b, a];
+}
+
+/** `top` painted over an opaque `under`. */
+function over(top: Rgba, under: Rgba): Rgba {
+  const a = top[3];
+  return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1) as unknown as Rgba;
+}
+
+/** WCAG 2.x relative luminance of an opaque colour. */
+function luminance(c: Rgba): number {
+  const [r, g, b] = [c[0], c[1], c[2]].map((v) => {
+    const s = v / 255;
+    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG 2.x contrast ratio of two opaque colours (1 … 21). */
+export function contrastRatio(a: Rgba, b: Rgba): number {
+  const [la, lb] = [luminance(a), luminance(b)];
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+/**
+ * The contrast of a label's text against what is behind it, in the worst case of the image under it (black or white:
+ * a lung window paints both): its computed colour over its own background plate over that image.
+ */
+export function worstLabelContrast(color: string, background: string): number {
+  const [text, plate] = [parseCssColor(color), parseCssColor(background)];
+  return Math.min(
+    ...[
+      [0, 0, 0, 1],
+      [255, 255, 255, 1],
+    ].map((image) => {
+      const behind = over(plate, image as unknown as Rgba);
+      return contrastRatio(over(text, behind), behind);
+    }),
+  );
+}
+
+/** A label's computed text colour and background, as `worstLabelContrast` takes them. */
+export async function labelColors(page: Page, selector: string): Promise<{ color: string; background: string }> {
+  return page.$eval(selector, (el) => {
+    const w = globalThis as unknown as {
+      getComputedStyle(e: unknown): { color: string; backgroundColor: string };
+    };
+    const s = w.getComputedStyle(el);
+    return { color: s.color, background: s.backgroundColor };
+  });
+}
+
+/** What the page shows of a job's progress at one moment (see `startCounterSampling`). */
+export interface CounterSample {
+  readonly t: number;
+  readonly job?: string;
+  readonly jobState?: string;
+  /** The toolbar's job line. */
+  readonly toolbar: string;
+  /** The job list row's count of the reviewed job. */
+  readonly list?: string;
+  /** The restored pane's cover, when shown. */
+  readonly cover?: string;
+  /** The restored pane's footer. */
+  readonly footer: string;
+  readonly restoredSource: string;
+  readonly originalIndex: number;
+}
+
+/**
+ * Samples, inside the page at every animation frame until `stopCounterSampling`, the progress counts the page shows
+ * (toolbar, job list, pane cover, footer), so counts that disagree even for one frame are caught.
+ */
+export async function startCounterSampling(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = globalThis as unknown as HookWindow & {
+      __samples?: CounterSample[];
+      __sampling?: boolean;
+      document: {
+        querySelector(s: string): { textContent: string | null; hidden?: boolean } | null;
+      };
+      requestAnimationFrame(f: () => void): void;
+      performance: { now(): number };
+    };
+    w.__samples = [];
+    w.__sampling = true;
+    const text = (s: string): string | undefined => w.document.querySelector(s)?.textContent ?? undefined;
+    const tick = (): void => {
+      if (!w.__sampling) return;
+      const st = w.__gsdiff!.state();
+      const cover = w.document.querySelector('#restored-pending');
+      w.__samples!.push({
+        t: w.performance.now(),
+        job: st.job?.id,
+        jobState: st.job?.state,
+        toolbar: text('#job-info') ?? '',
+        list: st.job ? text(`#job-list li[data-job="${st.job.id}"] .meta`) : undefined,
+        cover: cover && !cover.hidden ? (cover.textContent ?? '') : undefined,
+        footer: text('#info-restored') ?? '',
+        restoredSource: st.review.source,
+        originalIndex: st.panes.original.targetImageIdIndex,
+      });
+      w.requestAnimationFrame(tick);
+    };
+    tick();
+  });
+}
+
+/** Stops the sampling and returns the samples. */
+export async function stopCounterSampling(page: Page): Promise<CounterSample[]> {
+  return page.evaluate(() => {
+    const w = globalThis as unknown as { __samples?: CounterSample[]; __sampling?: boolean };
+    w.__sampling = false;
+    return w.__samples ?? [];
+  });
+}
+
+/** The first `n/N` after `prefix` in a text (N may be `?`), or undefined. */
+export function countIn(text: string | undefined, prefix: RegExp): string | undefined {
+  if (!text) return undefined;
+  const m = new RegExp(`${prefix.source}(\\d+/(?:\\d+|\\?))`).exec(text);
+  return m?.[1];
+}

@@ -6,13 +6,19 @@ import { newUid } from '../../pacs-adapters/index.js';
 import type { RunningServer } from '../../server/index.js';
 import { CHROMIUM, ensureViewerBuilt, haveChromium, launchChromium } from './browser.js';
 import {
+  boxesIntersect,
   events,
+  labelColors,
+  pageErrors,
+  paneCentre,
   seriesContext,
+  sleep,
   startViewerServer,
   state,
   stats,
   storeCtPhantom,
   until,
+  worstLabelContrast,
   type HookWindow,
 } from './harness.js';
 
@@ -98,6 +104,26 @@ describeIfChromium('viewer (Chromium, real server)', () => {
       return { token: w.sessionStorage.getItem('gsdiff.token'), hash: w.location.hash };
     });
     expect(stored).toEqual({ token: TOKEN, hash: '' });
+
+    // Before any series is picked: a wheel and a drag with each button on both (empty) panes do nothing, and throw
+    // nothing (Cornerstone's tools threw "Stack Viewport has no images" / "Viewport is not a valid type").
+    await page.locator(`#study-list li[data-study="${study}"]`).waitFor({ timeout: 10_000 });
+    for (const pane of ['original', 'restored'] as const) {
+      const c = await paneCentre(page, pane);
+      await page.mouse.move(c.x, c.y);
+      await page.mouse.wheel(0, 120);
+      await page.mouse.wheel(0, -120);
+      for (const button of ['left', 'middle', 'right'] as const) {
+        await page.mouse.move(c.x, c.y);
+        await page.mouse.down({ button });
+        await page.mouse.move(c.x + 40, c.y + 30, { steps: 4 });
+        await page.mouse.up({ button });
+      }
+    }
+    await sleep(300);
+    expect(pageErrors(consoleErrors)).toEqual([]);
+    expect((await state(page)).panes.original.images).toBe(0);
+
     await page.click(`#study-list li[data-study="${study}"]`);
     await page.click(`#series-list li[data-series="${series}"]`);
     const original = await until(page, 'the original series', async () => {
@@ -230,6 +256,13 @@ describeIfChromium('viewer (Chromium, real server)', () => {
     let s = await state(page);
     expect(s.panes.original.voiRange).toEqual({ lower: -1350, upper: 150 });
     expect(s.panes.restored.voiRange).toEqual({ lower: -1350, upper: 150 });
+    // The pane labels stay legible over the lung window's black and white: WCAG AA (4.5:1) on the worst image.
+    for (const label of ['#pane-original .pane-label', '#derived-label']) {
+      const { color, background } = await labelColors(page, label);
+      const contrast = worstLabelContrast(color, background);
+      console.log(`viewer e2e: ${label} ${color} on ${background}: worst-case contrast ${contrast.toFixed(2)}:1`);
+      expect(contrast).toBeGreaterThanOrEqual(4.5);
+    }
 
     // Window/level drag on the original: the restored pane follows.
     await page.mouse.move(centre.x, centre.y);
@@ -295,6 +328,20 @@ describeIfChromium('viewer (Chromium, real server)', () => {
   });
 
   it('shows restored − original colour-mapped in difference mode, and back', async () => {
+    // The Scale selector works before the difference view is on: picking a scale shows the difference at it.
+    expect((await state(page)).review.mode).toBe('restored');
+    expect(await page.isDisabled('#diff-range')).toBe(false);
+    await page.selectOption('#diff-range', '50');
+    const at50 = await until(page, 'the difference images at ±50 HU', async () => {
+      const t = await state(page);
+      return t.panes.restored.imageId?.startsWith('gsdiff-diff:') && t.panes.restored.voiRange?.upper === 50
+        ? t
+        : undefined;
+    });
+    expect(at50.review.mode).toBe('difference');
+    expect(await page.inputValue('#mode')).toBe('difference');
+    expect(await page.textContent('#diff-scale')).toContain('+50 HU');
+    await page.selectOption('#diff-range', '100');
     await page.selectOption('#mode', 'difference');
     const s = await until(page, 'the difference images', async () => {
       const t = await state(page);
@@ -309,6 +356,15 @@ describeIfChromium('viewer (Chromium, real server)', () => {
       return c.distinct > 10 ? c : undefined;
     });
     expect(diff.nonBlank).toBeGreaterThan(diff.width * diff.height * 0.05);
+    // The colour legend never covers the footer (slice, window, source), nor leaves the pane.
+    const legend = (await page.locator('#diff-scale').boundingBox())!;
+    const footer = (await page.locator('#info-restored').boundingBox())!;
+    const pane = (await page.locator('#pane-restored').boundingBox())!;
+    expect(footer.width).toBeGreaterThan(0);
+    expect({ legend, footer, intersect: boxesIntersect(legend, footer) }).toMatchObject({ intersect: false });
+    expect(legend.x).toBeGreaterThanOrEqual(pane.x);
+    expect(legend.x + legend.width).toBeLessThanOrEqual(pane.x + pane.width + 0.5);
+    expect(legend.y + legend.height).toBeLessThanOrEqual(pane.y + pane.height + 0.5);
     await page.screenshot({ path: join(ARTIFACTS, '4-difference.png') });
 
     await page.selectOption('#mode', 'restored');
@@ -325,6 +381,25 @@ describeIfChromium('viewer (Chromium, real server)', () => {
     await row.first().waitFor({ timeout: 10_000 });
     expect(await row.count()).toBe(1);
     expect(await row.first().locator('.meta').textContent()).toContain(`${SLICES}/${SLICES}`);
+    expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  });
+
+  it('selects the reviewed series in the series list when a job is reviewed from the job list', async () => {
+    // A fresh page (the token is in sessionStorage): nothing picked in the browser, then Review.
+    await page.reload();
+    await page.waitForFunction(() => (globalThis as unknown as HookWindow).__gsdiff?.ready === true);
+    const review = page.locator('#job-list li[data-state="done"] button.review');
+    await review.first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('#series-list li').count()).toBe(0);
+    await review.first().click();
+    await until(page, 'the derived series of the reviewed job', async () => {
+      const s = await state(page);
+      return s.review.source === 'derived' && s.review.originalSeries === series ? s : undefined;
+    });
+    await page.locator(`#series-list li.selected[data-series="${series}"]`).waitFor({ timeout: 10_000 });
+    expect(await page.locator(`#study-list li[data-study="${study}"]`).getAttribute('class')).toContain('selected');
+    expect(await page.textContent('#job-target')).toContain('low dose phantom');
+    expect(await page.isDisabled('#job-submit')).toBe(false);
     expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

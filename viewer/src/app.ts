@@ -2,6 +2,7 @@ import type { JobEnd, JobRecord, SeriesSummary, StreamedFrame } from '../../wire
 import type { ApiClient } from './api.js';
 import { describeError } from './errors.js';
 import type { JobLaunch } from './jobPanel.js';
+import type { JobProgressStore } from './jobProgress.js';
 import { JobStream } from './jobStream.js';
 import type { Review } from './review.js';
 import { loadSeriesStack } from './seriesStack.js';
@@ -30,6 +31,7 @@ export class App {
     private readonly api: ApiClient,
     private readonly review: Review,
     private readonly streams: StreamImages,
+    private readonly progress: JobProgressStore,
     private readonly events: AppEvents,
   ) {}
 
@@ -91,6 +93,9 @@ export class App {
     this.closeStream();
     this.reviewed = job;
     this.frames = 0;
+    this.progress.fromRecord(job);
+    // The stream has one frame per original frame: the total is known before the server has assembled the series.
+    if (job.state !== 'done') this.progress.expect(job.id, this.review.originalStack?.frames.length ?? 0);
     this.events.jobChanged(job);
     if (job.state === 'done' && job.derivedSeriesInstanceUid) {
       await this.showDerived(job);
@@ -105,13 +110,16 @@ export class App {
     this.events.record('stream-shown', { job: job.id });
     const stream = new JobStream(this.api, job.id, {
       onJob: (j) => {
+        if (this.stream !== stream) return;
         this.reviewed = j;
+        this.progress.fromRecord(j);
         this.events.jobChanged(j);
       },
       onFrame: (frame) => {
         if (this.stream !== stream) return;
         const imageId = this.streams.put(job.id, frame);
         this.frames = Math.max(this.frames, frame.header.done);
+        this.progress.fromFrame(job.id, frame.header);
         this.events.frame(job.id, frame, imageId);
         this.review.frameArrived(imageId);
       },
@@ -126,6 +134,7 @@ export class App {
   private async onEnd(stream: JobStream, end: JobEnd, job: JobRecord): Promise<void> {
     if (this.stream !== stream) return;
     this.reviewed = job;
+    this.progress.fromRecord(job);
     this.events.jobChanged(job);
     this.events.record('job-end', { job: job.id, end, frames: this.frames });
     if (end !== 'done' || !job.derivedSeriesInstanceUid) {

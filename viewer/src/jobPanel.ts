@@ -2,6 +2,7 @@ import type { JobRecord, JobTask, Strength } from '../../wire/index.js';
 import type { ApiClient } from './api.js';
 import { h } from './dom.js';
 import { describeError } from './errors.js';
+import { progressText, type JobProgressStore } from './jobProgress.js';
 
 export interface JobPanelElements {
   readonly form: HTMLFormElement;
@@ -35,6 +36,7 @@ export class JobPanel {
   constructor(
     private readonly api: ApiClient,
     private readonly els: JobPanelElements,
+    private readonly progress: JobProgressStore,
     private readonly onLaunch: (launch: JobLaunch) => Promise<void>,
     private readonly onReview: (job: JobRecord) => void,
   ) {
@@ -43,6 +45,8 @@ export class JobPanel {
       void this.launch();
     });
     this.setTarget(undefined);
+    // Between polls the rows follow the count the other views show (frames arrive faster than the poll).
+    progress.onChange((jobId) => this.renderProgress(jobId));
   }
 
   /** The series a launch would restore (shown above the button; the button is off without one). */
@@ -70,6 +74,7 @@ export class JobPanel {
       this.els.message.textContent = describeError(e);
       return;
     }
+    for (const j of this.jobs) this.progress.fromRecord(j);
     this.els.list.replaceChildren(...this.jobs.map((j) => this.row(j)));
     if (this.jobs.length === 0) this.els.list.replaceChildren(h('li', { class: 'empty' }, 'No jobs yet'));
   }
@@ -98,8 +103,27 @@ export class JobPanel {
     }
   }
 
+  /** A row's bar and count, from the one progress store. */
+  private renderProgress(jobId: string): void {
+    const li = this.els.list.querySelector<HTMLLIElement>(`li[data-job="${CSS.escape(jobId)}"]`);
+    const job = this.jobs.find((j) => j.id === jobId);
+    if (!li || !job) return;
+    const bar = li.querySelector('progress');
+    const meta = li.querySelector('.meta');
+    const p = this.progress.get(jobId);
+    if (bar) {
+      bar.max = Math.max(1, p.total);
+      bar.value = p.done;
+    }
+    if (meta) meta.textContent = this.metaText(job);
+  }
+
+  private metaText(job: JobRecord): string {
+    return `${progressText(this.progress.get(job.id))} frames${job.error ? ` · ${job.error.code}` : ''}`;
+  }
+
   private row(job: JobRecord): HTMLLIElement {
-    const { done, total } = job.progress;
+    const { done, total } = this.progress.get(job.id);
     const review = h('button', { type: 'button', class: 'review', 'data-job': job.id }, 'Review');
     review.addEventListener('click', () => this.onReview(job));
     return h(
@@ -108,7 +132,7 @@ export class JobPanel {
       h('span', { class: 'title' }, [job.spec.task, job.spec.strength, job.id.slice(0, 8)].filter(Boolean).join(' · ')),
       h('span', { class: `state state-${job.state}` }, job.stage && job.state === 'running' ? job.stage : job.state),
       h('progress', { max: Math.max(1, total), value: done }),
-      h('span', { class: 'meta' }, `${done}/${total || '?'} frames${job.error ? ` · ${job.error.code}` : ''}`),
+      h('span', { class: 'meta' }, this.metaText(job)),
       review,
     );
   }

@@ -1,3 +1,4 @@
+import type { SeriesSummary } from '../../wire/index.js';
 import { ApiClient } from './api.js';
 import { App } from './app.js';
 import { Cine } from './cine.js';
@@ -7,7 +8,9 @@ import { byId } from './dom.js';
 import { describeError } from './errors.js';
 import { Flicker } from './flicker.js';
 import { FlickerControls } from './flickerControls.js';
+import { jobLineText } from './jobLine.js';
 import { JobPanel } from './jobPanel.js';
+import { JobProgressStore, progressText } from './jobProgress.js';
 import { attachShortcuts, renderShortcutHelp } from './keyboard.js';
 import { MeasurementPanel } from './measurementPanel.js';
 import { Measurements } from './measurements.js';
@@ -47,25 +50,17 @@ async function main(): Promise<void> {
   const restoredEmpty = byId('restored-empty', HTMLElement);
   const restoredPending = byId('restored-pending', HTMLElement);
   const jobInfo = byId('job-info', HTMLElement);
-  const app: App = new App(api, review, streams, {
+  // One count of the reviewed job's progress for the toolbar, the job list, the pane cover and the footer.
+  const progress = new JobProgressStore();
+  const renderJobLine = (): void => {
+    jobInfo.textContent = jobLineText(app.job, progress.get(app.job?.id));
+  };
+  const app: App = new App(api, review, streams, progress, {
     status,
     frame: (jobId, frame, imageId) => {
-      jobInfo.textContent = `streaming ${frame.header.done}/${frame.header.total}`;
       log.record('frame', { job: jobId, index: frame.header.index, imageId });
     },
-    jobChanged: (job) => {
-      jobInfo.textContent = job
-        ? [
-            `job ${job.id.slice(0, 8)}`,
-            job.spec.task,
-            job.spec.strength && `strength ${job.spec.strength}`,
-            job.state,
-            `${job.progress.done}/${job.progress.total}`,
-          ]
-            .filter(Boolean)
-            .join(' · ')
-        : '';
-    },
+    jobChanged: () => renderJobLine(),
     restoredEmpty: (empty) => {
       restoredEmpty.hidden = !empty;
     },
@@ -92,20 +87,30 @@ async function main(): Promise<void> {
     restoredPending.dataset.cover = 'pending';
     restoredPending.textContent = ended
       ? `Slice ${slice + 1}: not restored (job ${job.state})`
-      : `Slice ${slice + 1}: waiting for its restored frame (${app.framesReceived}/${job?.progress.total || '?'} frames so far)`;
+      : `Slice ${slice + 1}: waiting for its restored frame (${progressText(progress.get(job?.id))} frames so far)`;
   };
   review.on('cover', () => {
     log.record('pending', { slice: review.pendingSlice() ?? null, unpaired: review.unpairedSlice() ?? null });
     showCover();
   });
   attachPaneInfo(review, 'original', byId('info-original', HTMLElement));
-  attachPaneInfo(review, 'restored', byId('info-restored', HTMLElement), () => {
-    const s = review.current;
-    if (s.source === 'none') return '';
-    const strength = app.job?.spec.strength;
-    return [s.source === 'stream' ? 'streamed frames' : 'stored derived series', strength && `strength ${strength}`]
-      .filter(Boolean)
-      .join(' · ');
+  const restoredInfo = attachPaneInfo(review, 'restored', byId('info-restored', HTMLElement), {
+    extra: () => {
+      const s = review.current;
+      if (s.source === 'none') return '';
+      const strength = app.job?.spec.strength;
+      const source =
+        s.source === 'stream' ? `streaming ${progressText(progress.get(app.job?.id))}` : 'stored derived series';
+      return [source, strength && `strength ${strength}`].filter(Boolean).join(' · ');
+    },
+    // The viewport still holds the previous stack until the new one is set (a new series, a first frame on its way).
+    current: () => review.restoredCurrent(),
+  });
+  progress.onChange((jobId) => {
+    if (jobId !== app.job?.id) return;
+    renderJobLine();
+    showCover();
+    restoredInfo();
   });
   const toolbar = new Toolbar(review, {
     presets: byId('presets', HTMLElement),
@@ -209,6 +214,7 @@ async function main(): Promise<void> {
       message: byId('job-message', HTMLElement),
       list: byId('job-list', HTMLUListElement),
     },
+    progress,
     (launch) => app.launch(launch),
     (job) => void app.openJob(job).catch((e: unknown) => status(describeError(e), 'error')),
   );
@@ -220,11 +226,19 @@ async function main(): Promise<void> {
       refresh: byId('studies-refresh', HTMLButtonElement),
     },
     (series) => {
-      jobs.setTarget(`${series.seriesDescription || series.seriesInstanceUid} (${seriesCountText(series)})`);
+      jobs.setTarget(targetLabel(series));
       void app.openSeries(series).catch(() => undefined);
     },
     (message) => status(message, 'error'),
   );
+  // Whatever opened the series on screen (a pick, or Review in the job list), the browser and the launcher show it.
+  review.on('original', () => {
+    const selected = app.selection;
+    if (!selected) return;
+    void browser.select(selected.studyInstanceUid, selected.seriesInstanceUid).then((series) => {
+      if (series && app.selection?.seriesInstanceUid === series.seriesInstanceUid) jobs.setTarget(targetLabel(series));
+    });
+  });
 
   const tokenInput = byId('token-input', HTMLInputElement);
   const tokenState = byId('token-state', HTMLElement);
@@ -252,6 +266,11 @@ async function main(): Promise<void> {
   });
   installTestHook(app, review, log, { cine, measurements, flicker });
   await start();
+}
+
+/** The launcher's line about the series it would restore. */
+function targetLabel(series: SeriesSummary): string {
+  return `${series.seriesDescription || series.seriesInstanceUid} (${seriesCountText(series)})`;
 }
 
 main().catch((e: unknown) => {

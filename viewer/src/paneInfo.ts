@@ -1,17 +1,31 @@
 import { Enums } from '@cornerstonejs/core';
 import type { PaneId, Review } from './review.js';
 
-/** The corner text of a pane: slice n/N and the window (W/L), kept current from the viewport's events. */
+export interface PaneInfoOptions {
+  /** Text after slice and window (the restored pane: its source, strength). */
+  readonly extra?: () => string;
+  /**
+   * Whether the viewport's stack is what the pane shows now. A pane whose new stack is not set yet (a new series, a
+   * stream whose first frame has not arrived) still holds the previous one: its slice and window are not this
+   * series'.
+   */
+  readonly current?: () => boolean;
+}
+
+/**
+ * The corner text of a pane: slice n/N and the window (W/L), kept current from the viewport's events and the review's
+ * (a new series, a new restored stack, a cover); the returned function re-renders it (e.g. when the extra text changes).
+ */
 export function attachPaneInfo(
   review: Review,
   pane: PaneId,
   target: HTMLElement,
-  extra: () => string = () => '',
+  { extra = () => '', current = () => true }: PaneInfoOptions = {},
 ): () => void {
   const update = (): void => {
     const vp = review.viewport(pane);
     const n = vp.getImageIds().length;
-    if (n === 0 || !vp.getCurrentImageId()) {
+    if (n === 0 || !vp.getCurrentImageId() || !current()) {
       target.textContent = extra();
       return;
     }
@@ -25,5 +39,6 @@ export function attachPaneInfo(
   for (const ev of [Enums.Events.STACK_NEW_IMAGE, Enums.Events.VOI_MODIFIED, Enums.Events.IMAGE_RENDERED]) {
     el.addEventListener(ev, update);
   }
+  for (const ev of ['original', 'restored', 'cover'] as const) review.on(ev, update);
   return update;
 }

@@ -1,9 +1,12 @@
 import { Enums, RenderingEngine, type Types } from '@cornerstonejs/core';
+import { CameraMemory, isFitted, type PaneCamera } from './cameraMemory.js';
 import type { DifferenceImages } from './differenceImages.js';
+import { guardEmptyPane } from './emptyPaneGuard.js';
 import { pairByIndex, pairSlices, pairWithSubset, type SlicePairing } from './pairing.js';
 import { presetVoiRange, type CtPreset } from './presets.js';
 import type { SeriesStack } from './seriesStack.js';
 import type { StreamImages } from './streamImages.js';
+import { streamStartIndex } from './streamStart.js';
 import { PaneSync, type SyncKind } from './sync.js';
 import { attachTools, setLeftTool, type AnnotationText, type LeftTool } from './tools.js';
 import { annotation as csAnnotation, type Types as ToolTypes } from '@cornerstonejs/tools';
@@ -92,6 +95,10 @@ export class Review {
   private pending?: { readonly index: number; readonly stack: boolean };
   /** The original slice shown on the left has no restored slice at its position (the restored pane is covered). */
   private unpaired?: number;
+  /** Zoom and pan per series (the restored pane's under `restored:<original series>`). */
+  private readonly cameras = new CameraMemory();
+  /** The camera the restored pane takes with its first stack after a new original series, then undefined. */
+  private restoredCamera?: PaneCamera;
   private readonly listeners: Record<ReviewEvent, (() => void)[]> = {
     original: [],
     restored: [],
@@ -114,6 +121,10 @@ export class Review {
       })),
     );
     this.tools = attachTools(RENDERING_ENGINE_ID, Object.values(VIEWPORT_IDS), (data) => this.annotationText(data));
+    for (const pane of Object.keys(VIEWPORT_IDS) as PaneId[]) {
+      const element = elements[pane];
+      guardEmptyPane(element.parentElement ?? element, () => this.viewport(pane).getImageIds().length === 0);
+    }
     this.sync = new PaneSync(
       [
         { element: elements.original, viewport: () => this.viewport('original') },
@@ -123,6 +134,7 @@ export class Review {
         linked: () => this.paneIds.length > 0,
         pairedIndex: (from, index) => this.pairedIndex(from, index),
         showIndex: (pane, index) => (pane === 0 ? index !== undefined : this.mayShow(index)),
+        current: (pane) => pane === 0 || this.restoredCurrent(),
       },
     );
     this.sync.attach();
@@ -155,6 +167,14 @@ export class Review {
   /** The image ids the restored pane's stack holds now (restored, or difference images). */
   get restoredPaneIds(): readonly string[] {
     return this.paneIds;
+  }
+
+  /**
+   * Whether the restored viewport holds the stack the review set (else it still holds a previous series' or job's,
+   * covered, until the new stack is set).
+   */
+  restoredCurrent(): boolean {
+    return this.paneIds.includes(this.viewport('restored').getCurrentImageId() ?? '');
   }
 
   /** Original ↔ restored pane, in the pane's own index space. */
@@ -247,6 +267,12 @@ export class Review {
 
   /** Shows a series in the original pane; the restored pane is emptied until a job is opened. */
   async showOriginal(stack: SeriesStack): Promise<void> {
+    const left = this.original;
+    if (left) {
+      this.cameras.leave(left.seriesInstanceUid, cameraOf(this.viewport('original')));
+      if (this.restoredCurrent()) this.cameras.leave(restoredKey(left), cameraOf(this.viewport('restored')));
+    }
+    this.restoredCamera = this.cameras.open(restoredKey(stack));
     this.original = stack;
     this.restoredIds = [];
     this.paneIds = [];
@@ -267,7 +293,11 @@ export class Review {
     };
     this.emit('original');
     const vp = this.viewport('original');
-    await this.sync.mute(0, () => vp.setStack([...stack.imageIds], Math.floor(stack.imageIds.length / 2)));
+    await this.sync.mute(0, async () => {
+      await vp.setStack([...stack.imageIds], Math.floor(stack.imageIds.length / 2));
+      // Cornerstone carries the previous stack's zoom and pan over: this series opens with its own.
+      setCamera(vp, this.cameras.open(stack.seriesInstanceUid));
+    });
     vp.render();
   }
 
@@ -281,6 +311,15 @@ export class Review {
     // One stream image per original frame, in its order.
     this.basePairing = pairByIndex(this.original.imageIds.length, this.restoredIds.length);
     this.status = { ...this.status, source: 'stream', jobId, derivedSeries: undefined };
+    // Start on a slice whose frame is here (or comes first), not covered on the middle slice until half the series is
+    // restored; the original goes there too, so the pair stays paired.
+    const vp = this.viewport('original');
+    const current = vp.getTargetImageIdIndex();
+    const start = streamStartIndex(
+      this.restoredIds.map((id) => this.streams.has(id)),
+      current,
+    );
+    if (start !== current) void this.sync.mute(0, () => vp.setImageIdIndex(start)).catch(() => undefined);
     void this.applyRestored();
   }
 
@@ -351,8 +390,22 @@ export class Review {
     }
   }
 
+  /**
+   * Fits the canvases to their panes. Cornerstone keeps the absolute scale on a resize, so a fitted series would no
+   * longer fit (the toolbar wrapping onto another line on a series change resized the panes by 6 %): each pane keeps
+   * its zoom and pan relative to the fitted view instead.
+   */
   resize(): void {
-    this.engine.resize(true, true);
+    const panes = (Object.keys(VIEWPORT_IDS) as PaneId[]).filter((p) => this.viewport(p).getCurrentImageId());
+    const cameras = panes.map((p) => cameraOf(this.viewport(p)));
+    // Muted: the resize's own camera events must not copy one pane's interim camera onto the other.
+    void this.sync.mute(0, () =>
+      this.sync.mute(1, async () => {
+        this.engine.resize(true, true);
+        panes.forEach((pane, i) => setCamera(this.viewport(pane), cameras[i]));
+      }),
+    );
+    for (const pane of panes) this.viewport(pane).render();
   }
 
   /**
@@ -435,8 +488,14 @@ export class Review {
       this.sync.isOn('slice') && pairing.toRestored[originalIndex] === undefined ? originalIndex : undefined,
     );
     if (ids.length === 0) return;
+    const camera = this.restoredCamera;
+    this.restoredCamera = undefined;
     try {
-      await this.sync.mute(1, () => vp.setStack([...ids], Math.min(paneIndex, ids.length - 1)));
+      await this.sync.mute(1, async () => {
+        await vp.setStack([...ids], Math.min(paneIndex, ids.length - 1));
+        // The first restored stack of a series: its own camera, not the previous series' (sync may override it below).
+        if (camera) setCamera(vp, camera);
+      });
     } catch {
       // An image that could not be loaded: the pane keeps what it shows; the error is on the console.
     }
@@ -453,4 +512,22 @@ export class Review {
     vp.render();
     this.emit('restored');
   }
+}
+
+/** The restored pane's camera memory key for an original series (whichever job restored it). */
+function restoredKey(original: SeriesStack): string {
+  return `restored:${original.seriesInstanceUid}`;
+}
+
+function cameraOf(vp: Types.IStackViewport): PaneCamera {
+  const pan = vp.getPan();
+  return { zoom: vp.getZoom(), pan: [pan[0], pan[1]] };
+}
+
+/** Fits the pane, then applies a remembered zoom and pan. */
+function setCamera(vp: Types.IStackViewport, camera: PaneCamera): void {
+  vp.resetCamera();
+  if (isFitted(camera)) return;
+  vp.setZoom(camera.zoom);
+  vp.setPan([camera.pan[0], camera.pan[1]] as Types.Point2);
 }

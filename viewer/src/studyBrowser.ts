@@ -17,6 +17,8 @@ export interface StudyBrowserElements {
 export class StudyBrowser {
   private selectedStudy?: string;
   private selectedSeries?: string;
+  /** The series of the study shown in the series list. */
+  private shown: readonly SeriesSummary[] = [];
 
   constructor(
     private readonly api: ApiClient,
@@ -70,6 +72,8 @@ export class StudyBrowser {
       return;
     }
     series.sort((a, b) => (a.seriesNumber ?? 0) - (b.seriesNumber ?? 0));
+    if (this.selectedStudy !== studyInstanceUid) return;
+    this.shown = series;
     this.els.series.replaceChildren(
       ...series.map((s) => {
         const li = h(
@@ -84,11 +88,27 @@ export class StudyBrowser {
     );
   }
 
+  /**
+   * Shows a series as selected without picking it (it is on screen already: a job reviewed from the job list opened
+   * it): its study's series list, the series highlighted. Resolves with its summary, or undefined when the store does
+   * not list it.
+   */
+  async select(studyInstanceUid: string, seriesInstanceUid: string): Promise<SeriesSummary | undefined> {
+    this.selectedSeries = seriesInstanceUid;
+    if (this.selectedStudy !== studyInstanceUid || this.shown.length === 0) await this.showSeries(studyInstanceUid);
+    else this.highlight(seriesInstanceUid);
+    return this.shown.find((s) => s.seriesInstanceUid === seriesInstanceUid);
+  }
+
   private pick(series: SeriesSummary): void {
     this.selectedSeries = series.seriesInstanceUid;
-    for (const li of this.els.series.querySelectorAll('li')) {
-      li.classList.toggle('selected', li.dataset.series === series.seriesInstanceUid);
-    }
+    this.highlight(series.seriesInstanceUid);
     this.onSeries(series);
+  }
+
+  private highlight(seriesInstanceUid: string): void {
+    for (const li of this.els.series.querySelectorAll('li')) {
+      li.classList.toggle('selected', li.dataset.series === seriesInstanceUid);
+    }
   }
 }

@@ -16,6 +16,11 @@ export interface SyncGate {
   pairedIndex(from: 0 | 1, index: number): number | undefined;
   /** Asked before a synchronised slice change of pane `pane` (undefined: no paired slice); false to skip it. */
   showIndex(pane: 0 | 1, index: number | undefined): boolean;
+  /**
+   * Whether pane `pane` holds the stack its owner set. Until a new restored stack is set, the viewport still holds the
+   * previous series' (covered): its window and camera must not reach the other pane (a CT's zoom did reach a capsule).
+   */
+  current(pane: 0 | 1): boolean;
 }
 
 const sameRange = (a: Types.VOIRange | undefined, b: Types.VOIRange | undefined): boolean =>
@@ -46,6 +51,7 @@ export class PaneSync {
       linked: () => true,
       pairedIndex: (_from, index) => index,
       showIndex: (_pane, index) => index !== undefined,
+      current: () => true,
     },
   ) {}
 
@@ -107,6 +113,7 @@ export class PaneSync {
 
   private onVoi(from: 0 | 1, e: CustomEvent<{ range?: Types.VOIRange }>): void {
     if (!this.enabled.voi || this.voiSuspended || this.applying || this.muted[from] > 0 || !this.linked()) return;
+    if (!this.gate.current(from)) return;
     if (!e.detail.range) return;
     const dst = this.panes[1 - from].viewport();
     if (!dst.getCurrentImageId() || sameRange(dst.getProperties().voiRange, e.detail.range)) return;
@@ -116,6 +123,7 @@ export class PaneSync {
 
   private onCamera(from: 0 | 1): void {
     if (!this.enabled.camera || this.applying || this.muted[from] > 0 || !this.linked()) return;
+    if (!this.gate.current(from)) return;
     const src = this.panes[from].viewport();
     const dst = this.panes[1 - from].viewport();
     if (!dst.getCurrentImageId()) return;

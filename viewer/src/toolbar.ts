@@ -57,9 +57,14 @@ export class Toolbar {
     }
     review.on('original', () => this.refresh());
     els.mode.addEventListener('change', () => void this.setMode(els.mode.value as ReviewMode));
+    // A scale is only the difference view's: picking one shows that view at it (a selector that silently did
+    // nothing until the view was on confused a newcomer).
+    els.differenceRange.title = 'Scale of the difference view (shows it)';
     els.differenceRange.addEventListener('change', () => {
-      void review.setDifferenceRange(Number(els.differenceRange.value));
-      this.renderScale();
+      void review.setDifferenceRange(Number(els.differenceRange.value)).then(() => {
+        if (review.current.mode !== 'difference') return this.setMode('difference');
+        this.renderScale();
+      });
     });
     this.renderMode();
   }
@@ -103,7 +108,6 @@ export class Toolbar {
     this.els.restoredLabel.textContent =
       mode === 'difference' && this.review.current.color ? COLOR_DIFFERENCE_LABEL : LABELS[mode];
     this.els.differenceScale.hidden = mode !== 'difference';
-    this.els.differenceRange.disabled = mode !== 'difference';
     this.els.sync.voi.disabled = mode === 'difference';
     this.els.sync.voi.title = mode === 'difference' ? 'The difference pane has its own scale' : '';
     this.renderScale();
