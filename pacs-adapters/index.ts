@@ -7,9 +7,13 @@ export { readInstanceFile, parseInstance } from './dicom/readInstance.js';
 // The byte-level parser, for the mutation fuzzer (bench/fuzz), which mutates parsed elements in place.
 export { parseDataSet } from './dicom/parseDataSet.js';
 export { decodeFrame } from './dicom/decodeFrame.js';
+export type { FrameDecodeOptions } from './dicom/decodeFrame.js';
+export { decodeVideoInstance } from './dicom/video/decodeVideoInstance.js';
+export type { DecodedVideo, VideoDecodeOptions } from './dicom/video/decodeVideoInstance.js';
+export { videoDecodeBudgetMs, VIDEO_DECODE_BUDGET } from './dicom/video/videoDecodeBudget.js';
 export { modalityValues } from './dicom/modalityValues.js';
-export { transferSyntaxInfo, supportedTransferSyntaxes } from './dicom/transferSyntax.js';
-export type { TransferSyntaxInfo, PixelEncoding } from './dicom/transferSyntax.js';
+export { transferSyntaxInfo, supportedTransferSyntaxes, isVideoEncoding } from './dicom/transferSyntax.js';
+export type { TransferSyntaxInfo, PixelEncoding, VideoEncoding } from './dicom/transferSyntax.js';
 export { assembleSeries } from './series/assembleSeries.js';
 export type { AssembleOptions } from './series/assembleSeries.js';
 export { frameValues } from './series/frameValues.js';
@@ -43,8 +47,28 @@ export { probeFile } from './dicom/probeFile.js';
 export type { ProbeOutcome } from './dicom/probeFile.js';
 export * from './capsule/index.js';
 export * from './local/index.js';
-export { encodeCtSlice, encodeEndoscopySequence, CT_IMAGE_STORAGE } from './write/syntheticInstances.js';
-export type { SyntheticSeriesContext, CtSliceSpec, EndoscopySequenceSpec } from './write/syntheticInstances.js';
+export {
+  encodeCtSlice,
+  encodeEndoscopySequence,
+  encodeEndoscopyVideo,
+  CT_IMAGE_STORAGE,
+} from './write/syntheticInstances.js';
+export type {
+  SyntheticSeriesContext,
+  CtSliceSpec,
+  EndoscopySequenceSpec,
+  EndoscopyVideoSpec,
+} from './write/syntheticInstances.js';
+export { writeVideoInstance } from './write/writeVideoInstance.js';
+export type { VideoInstanceSpec } from './write/writeVideoInstance.js';
+export { videoPixelModules, ratioAligned, VIDEO_LOSSY_METHOD } from './write/videoModules.js';
+export type { VideoPixelSpec } from './write/videoModules.js';
+export { encodeVideoStream } from './write/encodeVideoStream.js';
+export { videoInstanceFromMetadata } from './write/videoInstanceFromMetadata.js';
+export { derivedAsVideo, DERIVED_VIDEO_SYNTAX } from './write/derivedAsVideo.js';
+export type { DerivedVideoOptions, DerivedVideoInstance } from './write/derivedAsVideo.js';
+export type { VideoEncodeSpec, EncodedVideo } from './write/encodeVideoStream.js';
+export { encapsulatedPixelDataElement, splitIntoFragments } from './write/encapsulatedPixelData.js';
 export type {
   PacsAdapter,
   StudyQuery,

@@ -19,6 +19,7 @@ import { gsdiffSampling } from './gsdiffSampling.js';
 import type { RestoreDicomOptions } from './RestoreDicomOptions.js';
 import type { RestoredSeries } from './RestoredSeries.js';
 import { runDerivation } from './runDerivation.js';
+import { sceneStarts } from './sceneStarts.js';
 import type { SourceSeries } from './SourceSeries.js';
 
 type DoneEvent = Extract<RestoreEvent, { type: 'done' }>;
@@ -71,7 +72,8 @@ export async function restoreDicomSeries(
       },
       strength: level,
       // A denoiser or filter pack has no use for these, and would log each one given as ignored.
-      ...(pack.kind === 'gsdiff' ? gsdiffSampling(pack, options) : {}),
+      // Windows stay inside an instance of a time sequence: a capsule instance is one run (sceneStarts).
+      ...(pack.kind === 'gsdiff' ? { ...gsdiffSampling(pack, options), segmentStarts: sceneStarts(series) } : {}),
       signal: options.signal,
       logger: options.logger,
     });

@@ -1,14 +1,13 @@
-import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Logger } from '../../common/index.js';
-import { importCapsuleClip, LocalStore, PacsError } from '../../pacs-adapters/index.js';
+import { importCapsuleClip, isVideoClip, LocalStore, PacsError } from '../../pacs-adapters/index.js';
 import { EXIT } from '../exitCodes.js';
 import { progress } from '../progress.js';
 import { walkFiles } from '../walkFiles.js';
 
 export interface ImportOptions {
   storeDir: string;
-  /** FRAMES.tsv for capsule clips; default: the FRAMES.tsv beside each clip, if any. */
+  /** FRAMES.tsv for capsule clips; default: the FRAMES.tsv beside each clip when it lists the clip, else cuts are detected. */
   framesTsv?: string;
   json?: boolean;
   logger: Logger;
@@ -22,7 +21,7 @@ interface Counts {
 }
 
 /**
- * `gsdiff import <paths...>`: copies DICOM files (and capsule .mp4 clips, converted to multi-frame Video
+ * `gsdiff import <paths...>`: copies DICOM files (and capsule .mp4/.avi/.mkv/.mov clips, converted to multi-frame Video
  * Endoscopic DICOM) into the local store. Sources are only read. A clip's instances are staged and published
  * together, so an interrupted import leaves nothing half-visible.
  * @returns an EXIT code
@@ -38,7 +37,7 @@ export async function importCommand(
   const bar = progress('importing', files.length);
   try {
     for (const { path: file, fromFolder } of files) {
-      if (file.toLowerCase().endsWith('.mp4')) {
+      if (isVideoClip(file)) {
         await importClip(store, file, options, counts);
       } else {
         const report = await store.importPath(file);
@@ -72,13 +71,11 @@ export async function importCommand(
 }
 
 async function importClip(store: LocalStore, clip: string, options: ImportOptions, counts: Counts): Promise<void> {
-  const beside = join(dirname(clip), 'FRAMES.tsv');
-  const framesTsv = options.framesTsv ?? (existsSync(beside) ? beside : undefined);
   const stage = await store.stageSeries();
   try {
     // Deterministic UIDs per clip: a second import of the same clip meets its own series.
     for await (const inst of importCapsuleClip(clip, {
-      framesTsv,
+      framesTsv: options.framesTsv,
       uidSeed: `gsdiff-capsule:${basename(clip)}`,
       logger: options.logger,
     })) {

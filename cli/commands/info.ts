@@ -1,6 +1,10 @@
+import { basename } from 'node:path';
 import {
   assembleSeries,
+  importCapsuleClip,
+  isVideoClip,
   PacsError,
+  parseInstance,
   readInstanceFile,
   type AssembledSeries,
   type ImageHeader,
@@ -21,7 +25,8 @@ interface Rejected {
 
 /**
  * `gsdiff info <file|dir>...`: reads every file, assembles series and prints what a reader needs before
- * trusting a volume: size, spacing runs, tilt, gaps/duplicates, frame timing, plus each rejected file and why.
+ * trusting a volume: size, spacing runs, tilt, gaps/duplicates, frame timing, plus each rejected file and why. A
+ * video clip is converted in memory as `gsdiff import` would (one instance per run) and summarized like DICOM.
  * @returns an EXIT code
  */
 export async function infoCommand(
@@ -36,7 +41,8 @@ export async function infoCommand(
   const bar = progress('reading', files.length);
   for (const { path: file, fromFolder } of files) {
     try {
-      headers.push((await readInstanceFile(file)).header);
+      if (isVideoClip(file)) headers.push(...(await clipHeaders(file)));
+      else headers.push((await readInstanceFile(file)).header);
     } catch (e) {
       if (!(e instanceof PacsError)) throw e;
       // Licences and notes beside the images are not errors; a file named explicitly must be DICOM.
@@ -60,6 +66,14 @@ export async function infoCommand(
   }
   if (headers.length === 0) return EXIT.NO_INPUT;
   return rejected.length || missing.length ? EXIT.PARTIAL : EXIT.OK;
+}
+
+/** The headers of a clip's instances, one instance held at a time (same UIDs as `gsdiff import`). */
+async function clipHeaders(file: string): Promise<ImageHeader[]> {
+  const headers: ImageHeader[] = [];
+  for await (const inst of importCapsuleClip(file, { uidSeed: `gsdiff-capsule:${basename(file)}` }))
+    headers.push(parseInstance(inst.bytes, `${file}#run${inst.runId}`).header);
+  return headers;
 }
 
 function seriesJson(s: AssembledSeries): Record<string, unknown> {

@@ -3,6 +3,7 @@ import {
   assembleSeries,
   frameValues,
   importCapsuleClip,
+  isVideoClip,
   parseInstance,
   PacsError,
   pacsError,
@@ -19,7 +20,7 @@ export interface LoadedSeries {
 }
 
 /**
- * Reads the paths (DICOM files/folders, or one .mp4 capsule clip converted in memory) and returns the series to
+ * Reads the paths (DICOM files/folders, or one capsule video clip (.mp4, .avi, .mkv, .mov) converted in memory) and returns the series to
  * restore: the only one, or the one whose SeriesInstanceUID is given.
  * @throws PACS_ERR_SERIES_EMPTY, PACS_ERR_SERIES_INCONSISTENT (several series and none chosen)
  */
@@ -27,7 +28,7 @@ export async function seriesFromPaths(paths: readonly string[], seriesUid?: stri
   const instances = new Map<string, DicomInstance>();
   const { files } = await walkFiles(paths);
   for (const { path, fromFolder } of files) {
-    if (path.toLowerCase().endsWith('.mp4')) {
+    if (isVideoClip(path)) {
       for await (const inst of importCapsuleClip(path, { uidSeed: `gsdiff-capsule:${basename(path)}` })) {
         const parsed = parseInstance(inst.bytes, `${path}#run${inst.runId}`);
         instances.set(parsed.header.sopInstanceUid, parsed);
@@ -45,7 +46,7 @@ export async function seriesFromPaths(paths: readonly string[], seriesUid?: stri
   if (instances.size === 0)
     throw pacsError(
       'PACS_ERR_SERIES_EMPTY',
-      `no image instance in ${paths.join(', ')}: expected DICOM images or an .mp4 clip`,
+      `no image instance in ${paths.join(', ')}: expected DICOM images or a video clip (.mp4, .avi, .mkv, .mov)`,
     );
   const all = assembleSeries([...instances.values()].map((i) => i.header));
   const chosen = seriesUid ? all.find((s) => s.seriesInstanceUid === seriesUid) : all.length === 1 ? all[0] : undefined;

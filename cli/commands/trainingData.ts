@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Logger } from '../../common/index.js';
-import { decodeVideoFrames, pacsError, probeVideo, readFramesTsv } from '../../pacs-adapters/index.js';
+import { clipRuns, decodeVideoFrames, isVideoClip, pacsError, probeVideo } from '../../pacs-adapters/index.js';
 import {
   ACQUISITION_RANGES,
   createRng,
@@ -202,20 +202,14 @@ async function exportCt(paths: readonly string[], o: TrainingDataOptions, out: N
   );
 }
 
-/** Exports one capsule clip as RGB24 frames plus its runs (from FRAMES.tsv beside it): training windows stay in a run. */
+/**
+ * Exports one capsule clip as RGB24 frames plus its runs (from FRAMES.tsv beside it when it lists the clip, else the
+ * detected cuts): training windows stay in a run, so they never cross a cut.
+ */
 async function exportClip(file: string, o: TrainingDataOptions, out: NodeJS.WritableStream): Promise<void> {
-  const table = await readFramesTsv(join(dirname(file), 'FRAMES.tsv'));
-  const clip = table.clips.get(basename(file));
-  if (!clip)
-    throw pacsError(
-      'PACS_ERR_FRAME_TABLE',
-      `${join(dirname(file), 'FRAMES.tsv')}: expected rows for ${basename(file)}`,
-      {
-        field: 'file',
-      },
-    );
   const info = await probeVideo(file);
-  const name = o.name ?? basename(file, '.mp4');
+  const { frames: clip, source } = await clipRuns(file, info);
+  const name = o.name ?? basename(file).replace(/\.[^.]*$/, '');
   const target = join(o.out, 'capsule', name);
   const frameBytes = info.width * info.height * 3;
   await publishFolder(target, async (tmp) => {
@@ -227,7 +221,7 @@ async function exportClip(file: string, o: TrainingDataOptions, out: NodeJS.Writ
       i++;
     }
     if (i !== clip.frameCount)
-      throw pacsError('PACS_ERR_VIDEO', `${file}: expected ${clip.frameCount} frames (FRAMES.tsv), decoded ${i}`);
+      throw pacsError('PACS_ERR_VIDEO', `${file}: expected ${clip.frameCount} frames, decoded ${i}`);
     await writeFile(join(tmp, 'frames.u8'), all);
     const meta = {
       format: TRAINING_DATA_FORMAT,
@@ -239,12 +233,13 @@ async function exportClip(file: string, o: TrainingDataOptions, out: NodeJS.Writ
       height: info.height,
       dtype: 'uint8-rgb24',
       runs: clip.runs.map((r) => ({ runId: r.runId, first: r.firstFrameIndex, length: r.length })),
+      runsFrom: source,
       officialSplit: clip.frames.map((f) => f.officialSplit),
       files: { frames: 'frames.u8' },
     };
     await writeFile(join(tmp, 'meta.json'), `${JSON.stringify(meta, null, 1)}\n`);
   });
-  out.write(`capsule ${name}: ${clip.frameCount} frames, ${clip.runs.length} runs -> ${target}\n`);
+  out.write(`capsule ${name}: ${clip.frameCount} frames, ${clip.runs.length} runs (${source}) -> ${target}\n`);
 }
 
 /**
@@ -256,12 +251,12 @@ export async function trainingDataCommand(
   o: TrainingDataOptions,
   out: NodeJS.WritableStream,
 ): Promise<number> {
-  const clips = paths.filter((p) => p.toLowerCase().endsWith('.mp4'));
+  const clips = paths.filter((p) => isVideoClip(p));
   if (clips.length > 0) {
     if (clips.length !== paths.length)
       throw pacsError(
         'PACS_ERR_SERIES_INCONSISTENT',
-        'training-data: expected either CT series paths or .mp4 clips, not both',
+        'training-data: expected either CT series paths or video clips, not both',
       );
     for (const clip of clips) await exportClip(clip, { ...o, name: clips.length === 1 ? o.name : undefined }, out);
     return EXIT.OK;

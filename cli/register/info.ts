@@ -5,7 +5,9 @@ import type { Registration } from './context.js';
 export const registerInfo: Registration = (program, ctx) => {
   program
     .command('info')
-    .description('summarize the DICOM series in files or folders (geometry, spacing, tilt, issues)')
+    .description(
+      'summarize the DICOM series in files or folders, and capsule video clips as they would import (geometry, spacing, tilt, runs, issues)',
+    )
     .argument('<paths...>', 'files or folders')
     .option('--json', 'machine-readable output')
     .action(async (paths: string[], opts: { json?: boolean }) => {

@@ -9,7 +9,7 @@ export const registerRestore: Registration = (program, ctx) => {
   program
     .command('restore')
     .description('restore a series with GSDiff and write it as a derived series (into the store, or --out)')
-    .argument('<paths...>', 'DICOM files/folders of one series, or a capsule .mp4 clip')
+    .argument('<paths...>', 'DICOM files/folders of one series, or a capsule video clip (.mp4/.avi/.mkv/.mov)')
     .option(
       '--pack <dir>',
       'model pack folder (default $GSDIFF_PACK or models/packs/gsdiff-t)',

@@ -22,7 +22,7 @@ export const registerValidate: Registration = (program, ctx) => {
     )
     .option(
       '--reference <series>',
-      'full-dose / sharp reference: folder, file, .mp4, store:<uid>, pacs:<source>/<study>/<series>',
+      'full-dose / sharp reference: folder, file, video clip (.mp4/.avi/.mkv/.mov), store:<uid>, pacs:<source>/<study>/<series>',
     )
     .option(
       '--input <series>',

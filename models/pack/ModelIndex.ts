@@ -74,6 +74,12 @@ export interface GsdiffModelIndex extends PackIndexBase {
     readonly tile_overlap: number;
   };
   readonly prompts: { readonly recognition: string; readonly template: string };
+  /**
+   * Optional: the TRN as a per-frame graph (`components.trn_frame`; models/README.md "Per-frame TRN"): `looks`
+   * [N, 3 (2 radius + 1), H, W], a frame and its radius neighbours on either side stacked as channels, -> `refined`
+   * [N, 3, H, W]. With it the runtime runs the TRN once per frame on whole frames with the series' true neighbours.
+   */
+  readonly trn_frame?: { readonly component: string; readonly radius: number };
 }
 
 /** model_index.json of a single-network denoiser pack (a baseline such as RED-CNN), validated and frozen. */

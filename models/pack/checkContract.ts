@@ -1,6 +1,6 @@
 import { modelError } from '../errors.js';
 import { staticDim, type TensorMeta } from '../runtime/OnnxSession.js';
-import { CONTRACT, DENOISER_CONTRACT, residualNames, type TensorSpec } from './contract.js';
+import { CONTRACT, DENOISER_CONTRACT, residualNames, TRN_FRAME_CONTRACT, type TensorSpec } from './contract.js';
 import type { ComponentName, DenoiserComponentName, DenoiserModelIndex, GsdiffModelIndex } from './ModelIndex.js';
 
 export interface ComponentIo {
@@ -87,6 +87,31 @@ export function checkDenoiserContract(
     const channels = staticDim(shape[1]);
     if (channels !== undefined && channels !== 3)
       fail('denoiser', `"${name}" has shape [${shape.join(', ')}]: expected 3 channels on axis 1`);
+  }
+}
+
+/**
+ * Checks a GSDiff pack's per-frame TRN: `looks` f32 [N, 3 (2 radius + 1), H, W] in, `refined` f32 [N, 3, H, W] out
+ * (static channel axes must say so), no other inputs.
+ * @throws MODEL_ERR_PACK_CONTRACT
+ */
+export function checkTrnFrameContract(index: GsdiffModelIndex, io: ComponentIo): void {
+  const fail = contractFailure(index.name);
+  checkTensors(index.name, TRN_FRAME_CONTRACT, { trn_frame: io });
+  const extra = io.inputs.filter((m) => m.name !== 'looks').map((m) => `"${m.name}"`);
+  if (extra.length) fail('trn_frame', `unexpected inputs ${extra.join(', ')}: the runtime feeds only "looks"`);
+  const radius = index.trn_frame?.radius ?? 0;
+  for (const [side, name, want] of [
+    ['inputs', 'looks', 3 * (2 * radius + 1)],
+    ['outputs', 'refined', 3],
+  ] as const) {
+    const shape = io[side].find((m) => m.name === name)?.shape ?? [];
+    const channels = staticDim(shape[1]);
+    if (channels !== undefined && channels !== want)
+      fail(
+        'trn_frame',
+        `"${name}" has shape [${shape.join(', ')}]: expected ${want} channels on axis 1 (radius ${radius})`,
+      );
   }
 }
 

@@ -29,6 +29,13 @@ export const CONTRACT: Readonly<
   trn: { inputs: [f32('frames', 5)], outputs: [f32('refined', 5)] },
 };
 
+/** The optional per-frame TRN of a GSDiff pack (GsdiffModelIndex.trn_frame). */
+export const TRN_FRAME_CONTRACT: Readonly<
+  Record<'trn_frame', { inputs: readonly TensorSpec[]; outputs: readonly TensorSpec[] }>
+> = {
+  trn_frame: { inputs: [f32('looks', 4)], outputs: [f32('refined', 4)] },
+};
+
 /** A denoiser pack's one network: model-range frames in, restored frames out (models/README.md). */
 export const DENOISER_CONTRACT: Readonly<
   Record<DenoiserComponentName, { inputs: readonly TensorSpec[]; outputs: readonly TensorSpec[] }>

@@ -8,7 +8,13 @@ import { modelError } from '../errors.js';
 import { createSessionOn, type Device, type DeviceRequest } from '../runtime/devices.js';
 import { loadOpenCv, type OpenCv } from '../runtime/opencv.js';
 import { tensorMetas } from '../runtime/OnnxSession.js';
-import { checkContract, checkDenoiserContract, type ComponentIo, type PackShapes } from './checkContract.js';
+import {
+  checkContract,
+  checkDenoiserContract,
+  checkTrnFrameContract,
+  type ComponentIo,
+  type PackShapes,
+} from './checkContract.js';
 import {
   COMPONENTS,
   DENOISER_COMPONENTS,
@@ -40,6 +46,8 @@ export interface GsdiffPack extends LoadedPackBase {
   readonly schedulerConfig: Readonly<Record<string, unknown>>;
   readonly vocabPath: string;
   readonly mergesPath: string;
+  /** The per-frame TRN when the pack has one (GsdiffModelIndex.trn_frame), on the same device. */
+  readonly trnFrame?: { readonly session: ort.InferenceSession; readonly radius: number };
 }
 
 /** A loaded, verified single-network denoiser pack (`_class_name` DenoiserPipeline, e.g. the RED-CNN baseline). */
@@ -124,10 +132,26 @@ async function loadGsdiff(
     });
   }
   const schedulerConfig = await readJson<Record<string, unknown>>(join(dir, index.scheduler), 'scheduler');
-  const { sessions, io, device, release } = await createSessions(dir, index, COMPONENTS, o);
+  const { sessions, io, device, release: releaseMain } = await createSessions(dir, index, COMPONENTS, o);
+  let release = releaseMain;
   try {
     const shapes = checkContract(index, io, labels.length);
+    let trnFrame: GsdiffPack['trnFrame'];
+    if (index.trn_frame) {
+      const frame = await createSessions(
+        dir,
+        { ...index, components: { ...index.components, trn_frame: index.trn_frame.component } },
+        ['trn_frame'] as const,
+        { ...o, device },
+      );
+      release = async () => {
+        await Promise.all([releaseMain(), frame.release()]);
+      };
+      checkTrnFrameContract(index, frame.io.trn_frame);
+      trnFrame = { session: frame.sessions.trn_frame, radius: index.trn_frame.radius };
+    }
     return {
+      ...(trnFrame ? { trnFrame } : {}),
       kind: 'gsdiff',
       dir,
       index,

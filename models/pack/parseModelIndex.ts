@@ -163,6 +163,14 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
         recognition: str(prompts.recognition, 'prompts.recognition'),
         template: str(prompts.template, 'prompts.template'),
       },
+      ...(components.trn_frame === undefined && root.trn_frame === undefined
+        ? {}
+        : {
+            trn_frame: {
+              component: relPath(components.trn_frame, 'components.trn_frame'),
+              radius: num(obj(root.trn_frame, 'trn_frame').radius, 'trn_frame.radius', 0, 16, true),
+            },
+          }),
     };
     if (g.tile.height % downscale !== 0 || g.tile.width % downscale !== 0) {
       fail('tile', `multiples of latent.downscale (${downscale})`, g.tile);
@@ -170,7 +178,14 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
     if (!g.prompts.template.includes('[degradation]'))
       fail('prompts.template', 'a text containing "[degradation]"', g.prompts.template);
     index = g;
-    used = [...Object.values(g.components), g.tokenizer.vocab, g.tokenizer.merges, g.recognizer_labels, g.scheduler];
+    used = [
+      ...Object.values(g.components),
+      ...(g.trn_frame ? [g.trn_frame.component] : []),
+      g.tokenizer.vocab,
+      g.tokenizer.merges,
+      g.recognizer_labels,
+      g.scheduler,
+    ];
   }
 
   // 3. Every file the pack uses is signed.

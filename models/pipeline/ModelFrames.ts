@@ -43,21 +43,32 @@ export class ModelFrames {
   async get(i: number): Promise<ModelFrame> {
     let c = this.cache.get(i);
     if (!c) {
-      const { src } = this;
-      const H = src.height;
-      const W = src.width;
-      if (src.kind === 'ct') {
-        const hu = await src.frame(i);
-        if (hu.length !== H * W) throw badFrame(i, hu.length, H * W);
-        c = { model: huToModel(hu, H, W, this.mapping.ct), original: hu };
-      } else {
-        const rgb = await src.frame(i);
-        if (rgb.length !== H * W * 3) throw badFrame(i, rgb.length, H * W * 3);
-        c = { model: rgbToModel(rgb, H, W, this.mapping.rgb), original: rgb };
-      }
+      c = await this.make(i);
       this.cache.set(i, c);
     }
     return c;
+  }
+
+  /**
+   * Frame i's model-range input without keeping it: from the cache while its windows are open, else made again (a
+   * neighbour the per-frame TRN looks at after the frame itself was finished).
+   */
+  async peek(i: number): Promise<Float32Array> {
+    return (this.cache.get(i) ?? (await this.make(i))).model;
+  }
+
+  private async make(i: number): Promise<ModelFrame> {
+    const { src } = this;
+    const H = src.height;
+    const W = src.width;
+    if (src.kind === 'ct') {
+      const hu = await src.frame(i);
+      if (hu.length !== H * W) throw badFrame(i, hu.length, H * W);
+      return { model: huToModel(hu, H, W, this.mapping.ct), original: hu };
+    }
+    const rgb = await src.frame(i);
+    if (rgb.length !== H * W * 3) throw badFrame(i, rgb.length, H * W * 3);
+    return { model: rgbToModel(rgb, H, W, this.mapping.rgb), original: rgb };
   }
 
   /**

@@ -32,12 +32,24 @@ export interface RestoreOptions {
   readonly startTimestep?: number | 'matched';
   /** GSDiff only, the ablation of docs/RESULTS.md: 'trn-only' (no diffusion branch) or 'diffusion-only' (no TRN). */
   readonly branches?: Branches;
+  /**
+   * GSDiff packs with a per-frame TRN (model_index trn_frame), default true: the TRN runs once per frame on the whole
+   * frame with the series' true neighbours, and the tile-windows give only the diffusion branch's correction. False
+   * runs the window graph per tile-window, as packs without one do (the comparison of docs/BENCHMARKS.md).
+   */
+  readonly trnPerFrame?: boolean;
   readonly eta?: number;
   readonly windowStride?: number;
+  /**
+   * GSDiff only: frames that begin a new scene (a capsule run), increasing, each in [1, count). No window spans one,
+   * so frames of two scenes are never restored together. Default: none, one scene.
+   */
+  readonly segmentStarts?: readonly number[];
   readonly tileOverlap?: number;
   /**
    * CT only, default true: tiles that are air (isAirTile, in every frame of the window) pass through unchanged
-   * instead of through the networks. False restores every tile (e.g. to compare noise outside the patient).
+   * instead of through the networks, and the air outside the patient stays unchanged in restored tiles too
+   * (keepOutsideAir). False restores every tile (e.g. to compare noise outside the patient).
    */
   readonly skipAir?: boolean;
   readonly vlm?: Omit<VlmOptions, 'prompt'>;

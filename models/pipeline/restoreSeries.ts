@@ -1,13 +1,23 @@
 import { modelError } from '../errors.js';
 import type { GsdiffPack, LoadedPack } from '../pack/loadPack.js';
 import { createDdimSchedule } from '../scheduler/index.js';
-import { extractTile, isAirTile, planTiles, planWindows, TileBlender, WindowBlender } from '../tiling/index.js';
+import {
+  extractTile,
+  isAirTile,
+  planSegmentWindows,
+  planTiles,
+  planWindows,
+  TileBlender,
+  WindowBlender,
+} from '../tiling/index.js';
 import { loadClipTokenizer } from '../tokenizer/index.js';
 import { denoiseSeries } from './denoiseSeries.js';
 import { encodeText } from './encodeGuidance.js';
 import { fitTile, unfitTile } from './fitTile.js';
+import { keepOutsideAir } from './keepOutsideAir.js';
 import { ModelFrames } from './ModelFrames.js';
 import { recognizeDegradation } from './recognizeDegradation.js';
+import { refineFrame } from './refineFrame.js';
 import type { GsdiffSeriesTimings, RestoreEvent } from './RestoreEvent.js';
 import type { RestoreOptions } from './RestoreOptions.js';
 import { restoreWindow } from './restoreWindow.js';
@@ -91,11 +101,18 @@ export async function* gsdiffSeries(
   timings.recognition += performance.now() - tr;
   yield { type: 'degradation', estimate };
 
-  const windows = planWindows(src.count, k, stride);
+  const windows = o.segmentStarts?.length
+    ? planSegmentWindows(src.count, k, stride, o.segmentStarts)
+    : planWindows(src.count, k, stride);
   const tiles = planTiles(H, W, idx.tile.height, idx.tile.width, overlap);
   const blender = new WindowBlender(windows, 3 * H * W);
   // Air tiles pass through as identity (V_r = V_d): isAirTile says why it is safe.
   const skipAir = src.kind === 'ct' && (o.skipAir ?? true);
+  // With a per-frame TRN the tile-windows give only the diffusion branch's correction D_V - V_d (zero for air tiles and
+  // without the diffusion branch) and T(V_d) is added once per whole frame: V_r = (D_V - V_d) + T(V_d) as before.
+  const branches = o.branches ?? 'full';
+  const trnFrame = branches !== 'diffusion-only' && (o.trnPerFrame ?? true) ? pack.trnFrame : undefined;
+  const segments = segmentBounds(src.count, o.segmentStarts ?? []);
   let skipped = 0;
   let done = 0;
   for (const win of windows.windows) {
@@ -104,9 +121,13 @@ export async function* gsdiffSeries(
     const frames = await Promise.all(win.frames.map((i) => cache.get(i)));
     const perFrame = frames.map(() => new TileBlender(tiles, 3));
     for (const tile of tiles.tiles) {
-      if (skipAir && frames.every((f) => isAirTile(f.original as Float32Array, W, tile))) {
-        skipped++;
-        frames.forEach((f, j) => perFrame[j].add(tile.index, extractTile(f.model, 3, H, W, tile)));
+      const air = skipAir && frames.every((f) => isAirTile(f.original as Float32Array, W, tile));
+      if (air || (trnFrame && branches === 'trn-only')) {
+        if (air) skipped++;
+        frames.forEach((f, j) => {
+          const passed = extractTile(f.model, 3, H, W, tile);
+          perFrame[j].add(tile.index, trnFrame ? passed.fill(0) : passed);
+        });
         continue;
       }
       const crops = frames.map((f) =>
@@ -130,6 +151,7 @@ export async function* gsdiffSeries(
           signal: o.signal,
         },
         branches: o.branches,
+        refine: trnFrame === undefined,
       });
       addStageTimings(timings, out.timings);
       out.restored.forEach((r, j) => perFrame[j].add(tile.index, unfitTile(r, tile, idx.tile.height, idx.tile.width)));
@@ -137,6 +159,17 @@ export async function* gsdiffSeries(
     tr = performance.now();
     const finished = blender.push(perFrame.map((b) => b.result()));
     for (const f of finished) {
+      if (trnFrame) {
+        const t1 = performance.now();
+        const [first, end] = segments(f.index);
+        const refined = await refineFrame(trnFrame, (j) => cache.peek(first + j), f.index - first, end - first, H, W);
+        for (let i = 0; i < refined.length; i++) f.data[i] += refined[i];
+        const dt = performance.now() - t1;
+        timings.refine += dt;
+        tr += dt; // counted as refine, not as other
+      }
+      // Air outside the patient stays the input in restored tiles too, or the air tiles' outline shows as a seam.
+      if (skipAir) keepOutsideAir(f.data, await cache.get(f.index), tiles);
       const values = await cache.finish(f.index, f.data);
       done++;
       timings.other += performance.now() - tr;
@@ -151,6 +184,16 @@ export async function* gsdiffSeries(
     windows: windows.windows.length,
     tilesPerFrame: tiles.tiles.length,
     airTileWindows: skipped,
+  };
+}
+
+/** The scene [first, end) that holds frame i, from the frames that begin scenes (RestoreOptions.segmentStarts). */
+function segmentBounds(count: number, starts: readonly number[]): (i: number) => [number, number] {
+  const edges = [0, ...starts.filter((s) => s > 0 && s < count), count];
+  return (i) => {
+    let s = 0;
+    while (edges[s + 1] <= i) s++;
+    return [edges[s], edges[s + 1]];
   };
 }
 

@@ -46,6 +46,11 @@ export interface RestoreWindowOptions {
    * gives V_r = D_V (no TRN). Default 'full'.
    */
   readonly branches?: Branches;
+  /**
+   * False: the window's result is the diffusion branch's correction D_V - V_d alone, and the caller adds T(V_d) per
+   * frame (the per-frame TRN, refineFrame). Default true. Ignored for 'diffusion-only' (D_V, no TRN).
+   */
+  readonly refine?: boolean;
 }
 
 export type Branches = 'full' | 'trn-only' | 'diffusion-only';
@@ -138,9 +143,16 @@ export async function restoreWindow(input: RestoreWindowOptions): Promise<Restor
   const decoded = unspliceGrid(await vaeDecode(pack, z, h, w), rows, cols, 3, height, width);
   tick('vaeDecode');
   if (branches === 'diffusion-only') return { restored: decoded, timings };
+  if (input.refine === false) return { restored: decoded.map((dv, i) => subtract(dv, frames[i])), timings };
   const restored = await refineTail(pack, frames, decoded, height, width);
   tick('refine');
   return { restored, timings };
+}
+
+function subtract(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] - b[i];
+  return out;
 }
 
 function scaled(noise: Float32Array, s: number): Float32Array {

@@ -13,3 +13,6 @@ export type { FrameTile, TilePlan } from './planTiles.js';
 export { extractTile } from './extractTile.js';
 export { TileBlender, blendTiles } from './TileBlender.js';
 export { AIR_TILE, isAirTile } from './isAirTile.js';
+export { AIR_FADE, outsideAirWeights } from './outsideAirWeights.js';
+export { boxMean } from './boxMean.js';
+export { planSegmentWindows } from './planSegmentWindows.js';

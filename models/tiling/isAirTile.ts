@@ -10,7 +10,8 @@ export const AIR_TILE = Object.freeze({ meanBelowHu: -950, highHu: -700, highFra
 /**
  * True when a CT tile is air by AIR_TILE. The series pipeline passes such tiles through unchanged instead of running
  * the networks on them (a third of an abdomen slice's 64x64 tiles, docs/BENCHMARKS.md): they are black in soft-tissue
- * and bone windows, and in a lung window they keep their original noise, with the feathered seam in air.
+ * and bone windows, and in a lung window they keep their original noise; outsideAirWeights keeps the air next to them
+ * unchanged in restored tiles too, so no tile edge shows.
  * @param hu - the frame in HU, H x W row-major
  * @param width - W
  */

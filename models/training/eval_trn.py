@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gsdiff.build import construct  # noqa: E402
 from gsdiff.config import CONFIGS  # noqa: E402
 from gsdiff.data import ct_to_model, load_ct  # noqa: E402
+from gsdiff.ema import averaged_weights  # noqa: E402
 
 LOW, HIGH = -160.0, 240.0
 
@@ -37,17 +38,18 @@ def main() -> None:
     p.add_argument('--data', type=Path, default=Path('.cache/training'))
     p.add_argument('--ct', default='acrin-heldout')
     p.add_argument('--threads', type=int, default=1)
+    p.add_argument('--last-iterate', action='store_true', help="the run's last weights even where it keeps an average")
     p.add_argument('--crop', type=int, default=0, help='a centre crop of this size (a quick check; 0: whole slices)')
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     state = torch.load(args.run / 'trn.pt', map_location='cpu')
     cfg = CONFIGS[state['config']]
     trn = construct('trn', cfg).eval()
-    trn.load_state_dict(state['models']['trn'])
+    trn.load_state_dict(averaged_weights(state, 'trn', not args.last_iterate))
     series = load_ct(args.data / 'ct' / args.ct)
     k = cfg.frames
     span = cfg.ct_high_hu - cfg.ct_low_hu
-    out: dict = {'run': str(args.run), 'crop': args.crop, 'step': state['step'], 'minutes': round(state['elapsed_s'] / 60, 1), 'doses': {}}
+    out: dict = {'run': str(args.run), 'crop': args.crop, 'step': state['step'], 'weights': 'last' if args.last_iterate or not state.get('ema') else 'ema', 'minutes': round(state['elapsed_s'] / 60, 1), 'doses': {}}
     for r in series.realisations:
         clean = torch.from_numpy(r.clean[:].astype('float32'))
         noisy = torch.from_numpy(r.noisy[:].astype('float32'))

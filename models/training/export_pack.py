@@ -32,11 +32,13 @@ from gsdiff import jsonfmt  # noqa: E402
 from gsdiff.build import COMPONENTS, construct  # noqa: E402
 from gsdiff.config import CONFIGS, TinyConfig  # noqa: E402
 from gsdiff.dncnn import fold_batch_norm, from_checkpoint  # noqa: E402
+from gsdiff.ema import averaged_weights  # noqa: E402
 from gsdiff.fuse_attention import fuse_attention_file  # noqa: E402
 from gsdiff.onnx_io import compact_tensor_names, export  # noqa: E402
 from gsdiff.redcnn import RedCnn  # noqa: E402
 from gsdiff.scheduler import scheduler_config  # noqa: E402
 from gsdiff.tokenizer import write_tokenizer_files  # noqa: E402
+from gsdiff.trn_tconv import CentreFrameTrn, TemporalConvTailRefineNetwork  # noqa: E402
 
 # Inference defaults: a 10-step DDIM schedule entered at strength 0.1, i.e. one step at t = 1, with a deterministic
 # start (start_noise 0: z_t = sqrt(abar_t) f_d, no noise drawn), the path L_rec trained (train.py T_REC = 10). With
@@ -66,6 +68,10 @@ def provenance(run: Path, stages: list[str]) -> dict:
             **({'settings': json.loads(cfg_file.read_text())} if cfg_file.exists() else {}),
             # a stage started from another run's weights (train.py --init-trn): that run's steps and minutes
             **({'init': state['extra']['init']} if 'init' in state.get('extra', {}) else {}),
+            # the exported weights: the run's moving average (gsdiff/ema.py) from that step on, or its last iterate
+            'weights': {'average': {'decay': state['ema_decay'], 'from_step': state['extra'].get('ema_from_step')}}
+            if state.get('ema')
+            else 'last-iterate',
             **({'frozen_trn_from': state['extra']['trn_from']} if 'trn_from' in state.get('extra', {}) else {}),
         }
     return out
@@ -95,10 +101,11 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
         src = aux if name.startswith('clip') or name == 'degradation_recognizer' else vae if name.startswith('vae') else joint
         if name in joint['models']:
             src = joint  # the joint stage fine-tunes the VAE decoder
-        m.load_state_dict(src['models'][name])
+        m.load_state_dict(averaged_weights(src, name))
         models[name] = m.eval()
     fresh_out(out)
-    for spec in specs(models, cfg):
+    extra = trn_frame_spec(models['trn'], cfg)
+    for spec in specs(models, cfg) + ([extra] if extra else []):
         g = torch.Generator().manual_seed(1)
         example = spec.make_inputs(0, g)  # type: ignore[operator]
         path = out / spec.name / 'model.onnx'
@@ -122,7 +129,10 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
         'format_version': 1,
         'name': cfg.name,
         'version': version,
-        'components': {name: f'{name}/model.onnx' for name in COMPONENTS},
+        'components': {name: f'{name}/model.onnx' for name in [*COMPONENTS, *(['trn_frame'] if extra else [])]},
+        # the TRN once per frame on whole slices (gsdiff/trn_tconv.py CentreFrameTrn): the runtime stacks each frame's
+        # radius neighbours on either side as the graph's input channels
+        **({'trn_frame': {'radius': cfg.trn_radius}} if extra else {}),
         'tokenizer': {'vocab': 'tokenizer/vocab.json', 'merges': 'tokenizer/merges.txt', 'max_length': cfg.max_length},
         'recognizer_labels': 'degradation_recognizer/labels.json',
         'scheduler': 'scheduler/scheduler_config.json',
@@ -153,6 +163,17 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
         'training': provenance(run, ['aux', 'vae', *(['trn'] if (run / 'trn.pt').exists() else []), 'joint']),
     }
     (out / 'model_index.json').write_text(jsonfmt.dumps(index))
+
+
+def trn_frame_spec(trn: torch.nn.Module, cfg: TinyConfig) -> Spec | None:
+    """The per-frame graph of a tconv TRN (``looks`` [N, 3 (2r + 1), H, W] -> ``refined`` [N, 3, H, W]); other TRNs
+    have none and the runtime keeps running them per tile-window."""
+    if not isinstance(trn, TemporalConvTailRefineNetwork):
+        return None
+    axes = {0: 'batch', 2: 'height', 3: 'width'}
+    looks = 3 * (2 * trn.radius + 1)
+    return Spec('trn_frame', CentreFrameTrn(trn).eval(), {'looks': (torch.float32, axes)}, {'refined': axes},
+                lambda v, g: (torch.randn(1 + v, looks, cfg.tile + 16 * v, cfg.tile + 8 * v, generator=g),))  # fmt: skip
 
 
 def write_denoiser_pack(model: torch.nn.Module, out: Path, name: str, version: str, cfg: TinyConfig, tile: int,
@@ -193,7 +214,7 @@ def export_redcnn(run: Path, out: Path, config: str | None, version: str) -> Non
     state = torch.load(run / 'redcnn.pt', map_location='cpu')
     cfg = checkpoint_config(state, run / 'redcnn.pt', config)
     model = RedCnn()
-    model.load_state_dict(state['models']['denoiser'])
+    model.load_state_dict(averaged_weights(state, 'denoiser'))
     model.eval()
     # RED-CNN has no padding: its outputs within ~20 px of a tile edge see fewer inputs, so tiles are large
     # and overlap by 32 px (the feathered blend then takes the edges from the neighbour's interior).

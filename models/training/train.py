@@ -57,6 +57,7 @@ from gsdiff.mapping import clip_normalise, splice  # noqa: E402
 from gsdiff.noise_level import T_MAX, estimate_sigma, matched_timestep  # noqa: E402
 from gsdiff.redcnn import RedCnn  # noqa: E402
 from gsdiff.scheduler import alphas_cumprod, scheduler_config  # noqa: E402
+from gsdiff.ema import WeightAverage  # noqa: E402
 from gsdiff.state import data_manifest, read_state, write_state  # noqa: E402
 from gsdiff.tokenizer import ClipTokenizer, write_tokenizer_files  # noqa: E402
 from gsdiff.trn_tconv import TemporalConvTailRefineNetwork, from_single_frame  # noqa: E402
@@ -117,6 +118,7 @@ class Run:
         self.elapsed = 0.0
         self.extra: dict = {}
         self.sampler: WindowSampler | None = None
+        self.ema: WeightAverage | None = None
 
     def load_prev(self, stage: str) -> dict:
         path = self.out / f'{stage}.pt'
@@ -136,6 +138,7 @@ class Run:
             'opt': opt.state_dict() if opt is not None else None,
             'extra': self.extra,
             'train': self.args.train,
+            **({'ema': self.ema.state(), 'ema_decay': self.ema.decay, 'ema_updates': self.ema.updates} if self.ema else {}),
         }
         tmp = self.ckpt.with_suffix('.pt.tmp')
         torch.save(state, tmp)
@@ -143,6 +146,7 @@ class Run:
 
     def resume(self, models: dict, opt: torch.optim.Optimizer | None) -> None:
         if not self.ckpt.exists():
+            self.start_average(models, None)
             return
         state = torch.load(self.ckpt, map_location='cpu')
         for n, m in models.items():
@@ -150,7 +154,18 @@ class Run:
         if opt is not None and state['opt'] is not None:
             opt.load_state_dict(state['opt'])
         self.step, self.elapsed, self.extra = state['step'], state['elapsed_s'], state['extra']
+        self.start_average(models, state)
         print(f'resumed {self.ckpt} at step {self.step} ({self.elapsed / 60:.1f} min)', flush=True)
+
+    def start_average(self, models: dict, state: dict | None) -> None:
+        """--ema: take up the checkpoint's average, or begin one at the current weights (noted in the session)."""
+        saved = (state or {}).get('ema')
+        decay = self.args.ema if self.args.ema is not None else (state or {}).get('ema_decay')
+        if decay is None:
+            return  # a run that kept an average keeps it on a resume without --ema: it is never dropped silently
+        self.ema = WeightAverage(models, decay, saved, (state or {}).get('ema_updates', 0) if saved else 0)
+        if saved is None:
+            self.extra['ema_from_step'] = self.step
 
     def budget_left(self) -> bool:
         if self.args.steps is not None and self.step >= self.args.steps:
@@ -196,6 +211,8 @@ class Run:
                 losses['total'].backward()
                 torch.nn.utils.clip_grad_norm_([p for m in models.values() for p in m.parameters()], 1.0)
                 opt.step()
+                if self.ema is not None:
+                    self.ema.update(models)
                 self.step += 1
                 self.elapsed += time.time() - t0
                 session['to_step'] = self.step
@@ -521,6 +538,12 @@ def main() -> None:
                         'when --out has no checkpoint of the stage yet')
     p.add_argument('--commit-state', type=Path, default=None,
                    help='write the compact state (<stage>.state.pt) into this folder when the budget ends')
+    p.add_argument('--hf-noise', type=float, default=0.0,
+                   help='CT inputs get pixel-independent noise of SD u x this x the realisation\'s added top-band SD, '
+                        'u uniform in [0, 1) (gsdiff/hf_noise.py); 0: none')
+    p.add_argument('--ema', type=float, default=None,
+                   help='keep an exponential moving average of the weights with this decay (e.g. 0.999); '
+                        'eval_trn.py and export_pack.py then use it (gsdiff/ema.py)')
     p.add_argument('--warm-restart', action='store_true',
                    help='--commit-state without the optimiser moments (weights only; documented in the state)')
     args = p.parse_args()
@@ -536,8 +559,9 @@ def main() -> None:
 
     scfg = replace(cfg, grid_rows=1, grid_cols=1) if args.stage in SINGLE_FRAME else cfg
     sampler = WindowSampler(
-        cts, clips, scfg, np.random.RandomState(args.seed), ct_fraction=args.ct_fraction, crop=args.crop
-    )
+        cts, clips, scfg, np.random.RandomState(args.seed), ct_fraction=args.ct_fraction, crop=args.crop,
+        hf_noise=args.hf_noise,
+    )  # fmt: skip
     if sampler.skipped:
         print(f'train: left out, fewer than {scfg.frames + 1} slices: {", ".join(sampler.skipped)}', flush=True)
     run = Run(args, cfg)
@@ -560,7 +584,7 @@ def main() -> None:
         'stage': args.stage, 'config': cfg.name, 'train': args.train, 'seed': args.seed, 'threads': args.threads,
         'batch': BATCH[args.stage], 'lr': args.lr or LR[args.stage], 'torch': torch.__version__,
         'phrases': {'ct': CT_PHRASES, 'rgb': RGB_PHRASES}, 'lambda': [1.0, LAMBDA_REC, LAMBDA_CON],
-        'con_margin': CON_MARGIN, 't_rec': T_REC,
+        'con_margin': CON_MARGIN, 't_rec': T_REC, 'hf_noise': args.hf_noise,
         **({'crop': args.crop, 'ct_fraction': args.ct_fraction, 'arch': dncnn_arch(args, sampler), 'optimizer': 'adam'}
            if args.stage == 'dncnn' else {}),
     }, indent=1) + '\n')  # fmt: skip

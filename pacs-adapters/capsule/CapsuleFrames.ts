@@ -28,6 +28,11 @@ export interface CapsuleRun {
   readonly firstKvasirFrame: number;
   readonly lastKvasirFrame: number;
   readonly frames: readonly CapsuleFrameRecord[];
+  /**
+   * The boundaries were detected from the frames (no frame table): the frame numbers are the video's own, and the
+   * records have no label or split.
+   */
+  readonly detected?: boolean;
 }
 
 /** Every frame and run of one clip, in MP4 order. */

@@ -40,6 +40,8 @@ export interface CapsuleDicomContext {
    * temporally related images) and InstanceCreationDate/Time. The capture date is unknown and not invented.
    */
   readonly createdAt: Date;
+  /** Frames of the instance the cut detector found repeating their predecessor (detected runs only). */
+  readonly repeats?: number;
 }
 
 /**
@@ -53,6 +55,7 @@ export interface CapsuleDicomContext {
 export function capsuleDataset(plan: InstancePlan, ctx: CapsuleDicomContext): NaturalDataset {
   const { video } = ctx;
   const stem = plan.clip.replace(/\.[^.]*$/, '');
+  const container = (/\.([^.]+)$/.exec(plan.clip)?.[1] ?? 'video').toUpperCase();
   const frameTimeMs = (1000 * video.frameRate.denominator) / video.frameRate.numerator;
   const mpegMethod = LOSSY_METHOD_BY_CODEC[video.codec];
   const created = dicomDateTime(ctx.createdAt);
@@ -71,7 +74,9 @@ export function capsuleDataset(plan: InstancePlan, ctx: CapsuleDicomContext): Na
     PatientBirthDate: '',
     PatientSex: '',
     PatientIdentityRemoved: 'YES',
-    DeidentificationMethod: 'Kvasir-Capsule public data; pseudonymous ID on import', // LO: 64 chars max
+    DeidentificationMethod: plan.detected
+      ? 'Pseudonymous ID on import from a video file'
+      : 'Kvasir-Capsule public data; pseudonymous ID on import', // LO: 64 chars max
     // General Study (C.7.2.1): dates are unknown (type 2, empty), not invented.
     StudyInstanceUID: ctx.studyInstanceUid,
     StudyDate: '',
@@ -79,12 +84,17 @@ export function capsuleDataset(plan: InstancePlan, ctx: CapsuleDicomContext): Na
     ReferringPhysicianName: '',
     StudyID: stem.slice(0, 16),
     AccessionNumber: '',
-    StudyDescription: 'Kvasir-Capsule small-bowel capsule endoscopy (research import)',
+    StudyDescription: plan.detected
+      ? 'Capsule endoscopy video (research import)'
+      : 'Kvasir-Capsule small-bowel capsule endoscopy (research import)',
     // General Series (C.7.3.1)
     Modality: 'ES',
     SeriesInstanceUID: ctx.seriesInstanceUid,
     SeriesNumber: ctx.seriesNumber,
-    SeriesDescription: `Kvasir-Capsule ${stem} ${formatNumber(video.fps)} fps MP4`.slice(0, 64),
+    SeriesDescription: (plan.detected
+      ? `Capsule ${stem} ${formatNumber(video.fps)} fps ${container}`
+      : `Kvasir-Capsule ${stem} ${formatNumber(video.fps)} fps MP4`
+    ).slice(0, 64),
     // PS3.16 Annex L term for SCT 30315005; with it set, Laterality (2C, paired parts only) is left out.
     BodyPartExamined: 'SMALLINTESTINE',
     // General Equipment (C.7.5.1): the capsule system is not stated by the source.
@@ -95,7 +105,10 @@ export function capsuleDataset(plan: InstancePlan, ctx: CapsuleDicomContext): Na
     ContentDate: created.date,
     ContentTime: created.time,
     ImageType: ['DERIVED', 'PRIMARY'],
-    ImageComments: limit(imageComments(plan, video), 10240),
+    ImageComments: limit(
+      plan.detected ? detectedComments(plan, video, ctx.repeats ?? 0) : imageComments(plan, video),
+      10240,
+    ),
     DerivationDescription: limit(derivationDescription(plan, video, ctx.sourceSha256), 1024),
     // Cine (C.7.6.5): the MP4's rate, chosen by the uploader, not the capsule's capture rate.
     FrameTime: formatNumber(frameTimeMs),
@@ -115,13 +128,32 @@ export function capsuleDataset(plan: InstancePlan, ctx: CapsuleDicomContext): Na
     HighBit: 7,
     PixelRepresentation: 0,
     LossyImageCompression: '01',
-    LossyImageCompressionMethod: mpegMethod ? [KVASIR_SOURCE_METHOD, mpegMethod] : [KVASIR_SOURCE_METHOD],
+    LossyImageCompressionMethod: lossyMethods(plan, mpegMethod),
     // Small-bowel capsule endoscopy; runs at the pylorus and ileocecal valve lie at the region's borders.
     AnatomicRegionSequence: [{ CodeValue: '30315005', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Small intestine' }],
     // Acquisition Context (C.7.6.14): nothing is known about the acquisition context.
     AcquisitionContextSequence: [],
     // Pixel Data (7FE0,0010) OB is appended by capsuleToDicom: the last element, frames written in place.
   };
+}
+
+/** Kvasir frames were JPEG before the video; for any other clip only the video's own coding is known. */
+function lossyMethods(plan: InstancePlan, mpegMethod: string | undefined): string[] {
+  if (plan.detected) return mpegMethod ? [mpegMethod] : [];
+  return mpegMethod ? [KVASIR_SOURCE_METHOD, mpegMethod] : [KVASIR_SOURCE_METHOD];
+}
+
+function detectedComments(plan: InstancePlan, video: VideoInfo, repeats: number): string {
+  const first = plan.frames[0].mp4FrameIndex;
+  const last = plan.frames[plan.frames.length - 1].mp4FrameIndex;
+  const chunk = plan.chunkCount > 1 ? `, chunk ${plan.chunkIndex + 1} of ${plan.chunkCount}` : '';
+  const cut = plan.runTruncated ? ' (run cut short by an import limit)' : '';
+  return [
+    `Capsule video ${plan.clip}, run ${plan.runId} (${plan.runLength} frames)${chunk}${cut}.`,
+    `Video frames ${first}-${last} (0-based). Run boundaries detected from frame statistics (no frame table): scene cuts end a run, so a run holds one continuous scene; capsule frame numbers and labels are unknown.`,
+    `Frames repeating their predecessor: ${repeats}.`,
+    `Frame time ${formatNumber((1000 * video.frameRate.denominator) / video.frameRate.numerator)} ms is the video's ${formatNumber(video.fps)} fps, not necessarily the capsule capture rate.`,
+  ].join('\n');
 }
 
 function imageComments(plan: InstancePlan, video: VideoInfo): string {
@@ -143,7 +175,9 @@ function derivationDescription(plan: InstancePlan, video: VideoInfo, sha256: str
   return (
     `Frames decoded to RGB24 by ffmpeg (swscale ${RGB_SWS_FLAGS}) from ${plan.clip}${hash}, ` +
     `${video.codecLongName || video.codec} ${video.pixelFormat} ${video.width}x${video.height} at ${video.frameRate.numerator}/${video.frameRate.denominator} fps: ` +
-    `an MP4 re-encode of Kvasir-Capsule JPEG frames (lossy twice). MP4-to-capsule frame mapping from FRAMES.tsv.`
+    (plan.detected
+      ? `run boundaries detected from frame statistics (detectCuts).`
+      : `an MP4 re-encode of Kvasir-Capsule JPEG frames (lossy twice). MP4-to-capsule frame mapping from FRAMES.tsv.`)
   );
 }
 

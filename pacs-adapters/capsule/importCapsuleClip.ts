@@ -1,12 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Logger } from '../../common/index.js';
 import { describeThrown } from '../../common/index.js';
 import { pacsError } from '../errors.js';
 import type { CapsuleFrameTable } from './CapsuleFrames.js';
 import type { CapsuleInstance } from './CapsuleInstance.js';
 import type { CapsuleDicomContext } from './capsuleDataset.js';
+import { clipRuns } from './clipRuns.js';
+import type { CutThresholds } from './detectCuts.js';
 import { allocateCapsuleInstance, toCapsuleInstance, type CapsuleInstanceBuffer } from './capsuleToDicom.js';
 import { uidSource } from './capsuleUids.js';
 import { decodeVideoFrames } from './decodeVideoFrames.js';
@@ -17,11 +19,15 @@ import {
   type PlanOptions,
 } from './planCapsuleInstances.js';
 import { probeVideo } from './probeVideo.js';
-import { clipFrames, FRAME_TABLE_ERROR, readFramesTsv } from './readFramesTsv.js';
 
 export interface ImportCapsuleOptions extends PlanOptions {
-  /** The frame table: a path, or a table already parsed. Default: FRAMES.tsv in the clip's folder. */
+  /**
+   * The frame table: a path, or a table already parsed (it must list the clip). Default: FRAMES.tsv in the clip's
+   * folder when it lists the clip, else the runs are detected from the frames (detectCuts).
+   */
   framesTsv?: string | CapsuleFrameTable;
+  /** Cut detector thresholds, used when there is no frame table (default DEFAULT_CUT_THRESHOLDS). */
+  cutThresholds?: CutThresholds;
   /**
    * Seed for deterministic UIDs: the same seed, clip and plan give the same Study, Series and SOP Instance UIDs
    * (re-imports are idempotent in a store). Default: fresh random UIDs on every import.
@@ -31,9 +37,12 @@ export interface ImportCapsuleOptions extends PlanOptions {
   studyInstanceUid?: string;
   /** Overrides the generated SeriesInstanceUID. */
   seriesInstanceUid?: string;
-  /** Default "KVASIR-CAPSULE-<clip name without extension>": one pseudonymous patient per source video. */
+  /**
+   * Default "KVASIR-CAPSULE-<clip name without extension>" with a frame table, "CAPSULE-<…>" without: one
+   * pseudonymous patient per source video.
+   */
   patientId?: string;
-  /** Default "KVASIR-CAPSULE^<clip name without extension>". */
+  /** Default "KVASIR-CAPSULE^<clip name without extension>" ("CAPSULE^<…>" without a frame table). */
   patientName?: string;
   /** SeriesNumber (default 1). */
   seriesNumber?: number;
@@ -50,8 +59,9 @@ export interface ImportCapsuleOptions extends PlanOptions {
 }
 
 /**
- * Imports one Kvasir-Capsule MP4 clip as multi-frame Video Endoscopic Image instances: one instance per run of
- * consecutive capsule frames (FRAMES.tsv), long runs split into chunks of at most maxFramesPerInstance frames,
+ * Imports one capsule video clip (any container ffmpeg reads: .mp4, .avi, .mkv, .mov) as multi-frame Video
+ * Endoscopic Image instances: one instance per run of consecutive capsule frames (from FRAMES.tsv when it lists the
+ * clip, else from the cuts detected in the frames, which costs one more decoding pass), long runs split into chunks of at most maxFramesPerInstance frames,
  * all instances of the clip in one series of one study. Frames are decoded in one ffmpeg pass and at most one
  * instance's pixels are held at a time; each instance is yielded as soon as it is encoded. Writing the bytes
  * to disk or to a store is the caller's job.
@@ -83,23 +93,21 @@ export async function* importCapsuleClip(
   // 1. Probe the video: size, rate, codec, and the decoded frame count.
   const video = await probeVideo(clip, { ffprobePath: options.ffprobePath, signal: options.signal });
 
-  // 2. Frame table: the clip's frames and runs; it must describe exactly the frames the video holds.
-  const table =
-    typeof options.framesTsv === 'object'
-      ? options.framesTsv
-      : await readFramesTsv(options.framesTsv ?? join(dirname(clip), 'FRAMES.tsv'));
-  const frames = clipFrames(table, clipName);
-  if (frames.frameCount !== video.frameCount) {
-    throw pacsError(
-      FRAME_TABLE_ERROR,
-      `frame table lists ${frames.frameCount} frames for clip "${clipName}": expected the ${video.frameCount} frames ffprobe decodes`,
-      { file: table.file, field: 'mp4_frame_index', clip: clipName },
-    );
-  }
+  // 2. Runs: from the frame table (which must describe exactly the frames the video holds), else detected.
+  const { frames, source, detection } = await clipRuns(clip, video, options);
 
   // 3. Plan instances: one run per instance, chunked, limited.
   const plans = planCapsuleInstances(frames.runs, options);
-  log?.info({ frames: video.frameCount, runs: frames.runs.length, instances: plans.length }, 'capsule import planned');
+  log?.info(
+    {
+      frames: video.frameCount,
+      runs: frames.runs.length,
+      runsFrom: source,
+      ...(detection ? { cuts: detection.cuts, repeats: detection.repeats.length } : {}),
+      instances: plans.length,
+    },
+    'capsule import planned',
+  );
   if (plans.length === 0) return;
 
   // 4. Identity: one study and one series per clip; one SOP instance per plan.
@@ -107,8 +115,9 @@ export async function* importCapsuleClip(
   const uid = uidSource(options.uidSeed);
   const studyInstanceUid = options.studyInstanceUid ?? uid('study', clipName, sha256);
   const seriesInstanceUid = options.seriesInstanceUid ?? uid('series', clipName, sha256);
-  const patientId = options.patientId ?? `KVASIR-CAPSULE-${stem}`.slice(0, 64);
-  const patientName = options.patientName ?? `KVASIR-CAPSULE^${stem}`.slice(0, 64);
+  const prefix = source === 'detected' ? 'CAPSULE' : 'KVASIR-CAPSULE';
+  const patientId = options.patientId ?? `${prefix}-${stem}`.slice(0, 64);
+  const patientName = options.patientName ?? `${prefix}^${stem}`.slice(0, 64);
 
   // 5. Decode once from the first to the last planned frame, straight into one instance's file at a time.
   const context = (plan: InstancePlan, instanceNumber: number): CapsuleDicomContext => ({
@@ -130,6 +139,8 @@ export async function* importCapsuleClip(
     patientName,
     sourceSha256: sha256,
     createdAt,
+    repeats: detection?.repeats.filter((f) => f >= plan.firstFrameIndex && f < plan.firstFrameIndex + plan.frameCount)
+      .length,
   });
   const firstFrame = plans[0].firstFrameIndex;
   const last = plans[plans.length - 1];

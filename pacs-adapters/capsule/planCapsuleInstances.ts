@@ -17,6 +17,8 @@ export interface InstancePlan {
   readonly runLength: number;
   /** The run was cut short by maxFrames, so the chunks do not cover all of it. */
   readonly runTruncated: boolean;
+  /** The run's boundaries came from the cut detector, not a frame table (CapsuleRun.detected). */
+  readonly detected: boolean;
 }
 
 export interface PlanOptions {
@@ -62,6 +64,7 @@ export function planCapsuleInstances(runs: readonly CapsuleRun[], options: PlanO
         frames,
         runLength: run.length,
         runTruncated: taken < run.length,
+        detected: run.detected === true,
       });
       offset += frameCount;
     }

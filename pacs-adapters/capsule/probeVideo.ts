@@ -124,6 +124,7 @@ export function toVideoInfo(json: string, file: string, countFrames: boolean): V
       String(countFrames ? s.nb_read_frames : s.nb_frames),
     );
   const duration = Number(s.duration ?? format.duration);
+  if (countFrames) checkComplete(file, frameCount, positiveInt(s.nb_frames), Number(format.duration), frameRate);
   return {
     file,
     width,
@@ -138,6 +139,34 @@ export function toVideoInfo(json: string, file: string, countFrames: boolean): V
     container,
     durationSeconds: Number.isFinite(duration) && duration > 0 ? duration : undefined,
   };
+}
+
+/**
+ * A cut-off file still decodes, just fewer frames than its header promises (a truncated Matroska or AVI). The
+ * stream's declared frame count, else the container's duration at the frame rate, is what it promised; rounding of
+ * durations and edit lists allow a small shortfall (2 frames or 2 %), no more.
+ */
+function checkComplete(
+  file: string,
+  decoded: number,
+  declared: number | undefined,
+  durationSeconds: number,
+  rate: FrameRate,
+): void {
+  const fromDuration =
+    Number.isFinite(durationSeconds) && durationSeconds > 0
+      ? Math.round((durationSeconds * rate.numerator) / rate.denominator)
+      : undefined;
+  const promised = declared ?? fromDuration;
+  if (promised === undefined) return;
+  if (decoded < promised - Math.max(2, Math.ceil(0.02 * promised))) {
+    const source = declared !== undefined ? 'the stream header declares' : 'the container duration implies';
+    throw pacsError(
+      'PACS_ERR_VIDEO',
+      `truncated or corrupt video: ${source} ${promised} frames, ffmpeg decoded ${decoded}`,
+      { file, tool: 'ffprobe' },
+    );
+  }
 }
 
 /** "8/1" -> { 8, 1 }; "0/0" (unknown) and anything non-positive -> undefined. */

@@ -11,20 +11,32 @@ import type { DecodedFrame } from './DecodedFrame.js';
 import type { DicomInstance } from './DicomInstance.js';
 import { encapsulatedFrame } from './frameBytes.js';
 import { toDecodedFrame } from './toDecodedFrame.js';
-import { transferSyntaxInfo } from './transferSyntax.js';
+import { isVideoEncoding, transferSyntaxInfo } from './transferSyntax.js';
+import type { VideoDecodeOptions } from './video/decodeVideoInstance.js';
+import { cachedVideo } from './video/videoFrameCache.js';
+
+/** Options of the video path (MPEG-2, H.264, HEVC through ffmpeg); the image codecs take none. */
+export type FrameDecodeOptions = VideoDecodeOptions;
 
 /**
- * Decodes one frame of an instance to stored values (greyscale) or RGB.
+ * Decodes one frame of an instance to stored values (greyscale) or RGB. Video syntaxes decode the whole stream
+ * once per instance object (ffmpeg, `video/decodeVideoInstance.ts`) and serve later frames from it.
+ * @param options - video decoding only: ffmpeg/ffprobe paths, time budget, abort signal
  * @throws PACS_ERR_UNSUPPORTED_TRANSFER_SYNTAX, PACS_ERR_FRAME_INDEX, PACS_ERR_PIXEL_DATA_LENGTH,
- *   PACS_ERR_UNSUPPORTED_PIXEL_FORMAT, PACS_ERR_DECODE — each naming the file, the tag and what was expected
+ *   PACS_ERR_UNSUPPORTED_PIXEL_FORMAT, PACS_ERR_DECODE, PACS_ERR_MISSING_ATTRIBUTE / PACS_ERR_BAD_ATTRIBUTE (video
+ *   timing), PACS_ERR_TOOL_MISSING (no ffmpeg) — each naming the file, the tag and what was expected
  */
-export async function decodeFrame(instance: DicomInstance, frameIndex = 0): Promise<DecodedFrame> {
+export async function decodeFrame(
+  instance: DicomInstance,
+  frameIndex = 0,
+  options: FrameDecodeOptions = {},
+): Promise<DecodedFrame> {
   const { header: h, dataSet: ds, file } = instance;
   const ts = transferSyntaxInfo(h.transferSyntaxUid);
   if (!ts) {
     throw pacsError(
       'PACS_ERR_UNSUPPORTED_TRANSFER_SYNTAX',
-      `TransferSyntaxUID (0002,0010) "${h.transferSyntaxUid}" has no decoder: expected one of the native, RLE, JPEG, JPEG-LS, JPEG 2000 or HTJ2K syntaxes`,
+      `TransferSyntaxUID (0002,0010) "${h.transferSyntaxUid}" has no decoder: expected one of the native, RLE, JPEG, JPEG-LS, JPEG 2000, HTJ2K, MPEG-2, H.264 or HEVC syntaxes`,
       { file, tag: '00020010', transferSyntax: h.transferSyntaxUid },
     );
   }
@@ -94,6 +106,12 @@ export async function decodeFrame(instance: DicomInstance, frameIndex = 0): Prom
       },
     );
   }
+  if (isVideoEncoding(ts.encoding)) {
+    const video = await cachedVideo(instance, options);
+    const rgb = video.frames[frameIndex];
+    samples = { bytes: rgb, width: video.width, height: video.height, components: 3, bytesPerSample: 1, rgb: true };
+    return frameOrThrow(samples, instance, false);
+  }
   let encoded: Uint8Array;
   try {
     encoded = encapsulatedFrame(ds, el, frameIndex, h.numberOfFrames);
@@ -133,6 +151,8 @@ export async function decodeFrame(instance: DicomInstance, frameIndex = 0): Prom
       case 'htj2k':
         samples = await decodeWasmFrame('htj2k', encoded);
         break;
+      default:
+        throw new Error(`no frame decoder for ${ts.encoding}`);
     }
   } catch (e) {
     if (e instanceof Error && 'code' in e) throw e;

@@ -19,6 +19,7 @@ import { qidoGet } from './qidoGet.js';
 import { FACT_FIELDS, seriesParams, studyParams, uid } from './qidoQuery.js';
 import { resolveConfig } from './resolveConfig.js';
 import { retrieveSeries } from './retrieveSeries.js';
+import { retrieveVideoInstance } from './retrieveVideoInstance.js';
 import { storeInstances } from './storeInstances.js';
 import { toSeriesFacts, toSeriesSummary, toStudySummary } from './toSummaries.js';
 
@@ -120,6 +121,22 @@ export class DicomWebAdapter implements PacsAdapter {
     signal?: AbortSignal,
   ): AsyncIterable<RetrievedInstance> {
     return retrieveSeries(this.ctx, studyInstanceUid, seriesInstanceUid, signal);
+  }
+
+  /**
+   * One video instance fetched as video: DICOM JSON metadata plus the Pixel Data bitstream as video/* or
+   * octet-stream bulk data, rebuilt as a Part 10 instance (see retrieveVideoInstance.ts). For servers that do not
+   * serve the instance as application/dicom; otherwise `retrieveSeries` keeps the original bytes.
+   * @throws PACS_ERR_BAD_RESPONSE, PACS_ERR_NOT_FOUND, PACS_ERR_AUTH, PACS_ERR_HTTP, PACS_ERR_MULTIPART,
+   *   PACS_ERR_UNREACHABLE, PACS_ERR_TIMEOUT, PACS_ERR_CLOSED, PACS_ERR_WRITE
+   */
+  retrieveVideoInstance(
+    studyInstanceUid: string,
+    seriesInstanceUid: string,
+    sopInstanceUid: string,
+    signal?: AbortSignal,
+  ): Promise<RetrievedInstance> {
+    return retrieveVideoInstance(this.ctx, studyInstanceUid, seriesInstanceUid, sopInstanceUid, signal);
   }
 
   /**

@@ -5,20 +5,32 @@ import { readMultipartParts, type MultipartFailure, type MultipartPart } from '.
 import type { OpenResponse } from './openRequest.js';
 import { mediaType } from './readBody.js';
 
-/** One body part of a multipart/related response: a whole application/dicom instance. */
+/** One body part of a multipart/related response: a whole application/dicom instance, or bulk data. */
 export interface DicomPart {
   readonly bytes: Uint8Array;
   /** 0-based position in this response. */
   readonly index: number;
+  /** The part's media type, lower case ("" when the part has no Content-Type). */
+  readonly mediaType: string;
+  /** The part's `transfer-syntax` parameter, when given (bulk data parts name their syntax so). */
+  readonly transferSyntax?: string;
 }
 
+/** The media types of a WADO-RS instance retrieve: whole Part 10 instances. */
+export const DICOM_PART_TYPES: ReadonlySet<string> = new Set(['application/dicom']);
+
 /**
- * The boundary of a WADO-RS `multipart/related; type="application/dicom"` response.
+ * The boundary of a WADO-RS `multipart/related; type="application/dicom"` response (or of another `type` in
+ * `types`, lower case: the video bulk data retrieve takes video/* and application/octet-stream).
  * @throws PACS_ERR_BAD_RESPONSE for any other content type, a foreign `type`, or no boundary
  */
-export function multipartBoundary(open: OpenResponse, method: string): string {
+export function multipartBoundary(
+  open: OpenResponse,
+  method: string,
+  types: ReadonlySet<string> = DICOM_PART_TYPES,
+): string {
   const header = open.response.headers.get('content-type');
-  const expected = 'multipart/related; type="application/dicom" with a boundary';
+  const expected = `multipart/related; type="${[...types].join('" or "')}" with a boundary`;
   const fail = (got: string): PacsError =>
     pacsError('PACS_ERR_BAD_RESPONSE', `${method} ${open.shownUrl}: expected Content-Type ${expected}, got ${got}`, {
       url: open.shownUrl,
@@ -34,7 +46,7 @@ export function multipartBoundary(open: OpenResponse, method: string): string {
   if (mime.essence !== 'multipart/related') throw fail(`"${header}"`);
   const type = mime.params.get('type');
   // PS3.18 requires the type parameter; a server that leaves it out is tolerated, one that names another is not.
-  if (type !== null && type.toLowerCase() !== 'application/dicom') throw fail(`type="${type}"`);
+  if (type !== null && !types.has(type.toLowerCase())) throw fail(`type="${type}"`);
   const boundary = mime.params.get('boundary');
   if (boundary === null || boundary === '' || boundary.length > 70) throw fail('no usable boundary');
   return boundary;
@@ -45,6 +57,7 @@ export function multipartBoundary(open: OpenResponse, method: string): string {
  * the part being received (plus one network chunk) is in memory, and the next chunk is read only when the consumer
  * asks for the next part. A part's own Content-Type and Content-Length, when given, are checked.
  * @param maxPartBytes - a larger part is refused before it is buffered whole
+ * @param types - the part media types accepted (lower case); a part without a Content-Type is taken as the first
  * @throws PACS_ERR_MULTIPART (`details.truncated` when the body ended or broke before the closing boundary),
  *   PACS_ERR_TIMEOUT (the body stalled), PACS_ERR_CLOSED, or the caller's abort reason
  */
@@ -53,6 +66,7 @@ export async function* readDicomParts(
   method: string,
   boundary: string,
   maxPartBytes: number,
+  types: ReadonlySet<string> = DICOM_PART_TYPES,
 ): AsyncGenerator<DicomPart, void, undefined> {
   const body = open.response.body;
   const where = `${method} ${open.shownUrl}`;
@@ -74,9 +88,9 @@ export async function* readDicomParts(
     return multipartError(what, false, f.cause, f.parts);
   };
   for await (const part of readMultipartParts(chunks, boundary, { maxPartBytes }, refuse)) {
-    checkPart(part, multipartError);
+    const { mediaType: type, transferSyntax } = checkPart(part, multipartError, types);
     open.pause(); // a slow consumer is not a stalled peer
-    yield { bytes: part.bytes, index: part.index };
+    yield { bytes: part.bytes, index: part.index, mediaType: type, transferSyntax };
     open.touch();
     complete++;
   }
@@ -114,12 +128,21 @@ async function* bodyChunks(
 
 type MultipartErrorFn = (what: string, truncated: boolean, cause?: unknown, index?: number) => PacsError;
 
-function checkPart(part: MultipartPart, fail: MultipartErrorFn): void {
+function checkPart(
+  part: MultipartPart,
+  fail: MultipartErrorFn,
+  types: ReadonlySet<string>,
+): { mediaType: string; transferSyntax?: string } {
   const { headers, index } = part;
   const size = part.bytes.length;
-  const type = mediaType(headers['content-type'] ?? null);
-  if (type !== '' && type !== 'application/dicom') {
-    throw fail(`part ${index} has Content-Type "${type}": expected application/dicom`, false, undefined, index);
+  const type = mediaType(headers['content-type'] ?? null).toLowerCase();
+  if (type !== '' && !types.has(type)) {
+    throw fail(
+      `part ${index} has Content-Type "${type}": expected ${[...types].join(' or ')}`,
+      false,
+      undefined,
+      index,
+    );
   }
   const declared = headers['content-length'];
   if (declared !== undefined && Number(declared) !== size) {
@@ -129,5 +152,16 @@ function checkPart(part: MultipartPart, fail: MultipartErrorFn): void {
       undefined,
       index,
     );
+  }
+  return { mediaType: type, transferSyntax: transferSyntaxParam(headers['content-type']) };
+}
+
+/** The `transfer-syntax` parameter of a Content-Type, if any (malformed headers give none). */
+function transferSyntaxParam(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  try {
+    return new MIMEType(header).params.get('transfer-syntax') ?? undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -13,7 +13,7 @@ import { instanceIdentifier, uid } from './queries.js';
 import { retrieveWithRetries } from './retrieveLoop.js';
 import { checkRetrieveFinal } from './retrieveStatus.js';
 import { STATUS, statusKind } from './status.js';
-import { EXPLICIT_VR_LE, IMPLICIT_VR_LE, SCP_TRANSFER_SYNTAXES } from './storageClasses.js';
+import { compressedSyntaxesFor, EXPLICIT_VR_LE, IMPLICIT_VR_LE } from './storageClasses.js';
 
 /** Presentation contexts an association may propose (odd IDs 1-255), less the C-GET context and a margin. */
 const ROLE_CONTEXT_BUDGET = 120;
@@ -98,13 +98,14 @@ export async function* cGetSeries(
 
 /**
  * SCP-role contexts for the storage sub-operations: per SOP class one context for Explicit + Implicit VR LE and
- * one per other decodable syntax, as long as the budget lasts (then uncompressed only).
+ * one per compressed syntax that class is stored in (`compressedSyntaxesFor`: video syntaxes for video classes,
+ * image syntaxes otherwise), as long as the budget lasts (then uncompressed only).
  */
 export function storageRoleContexts(sopClasses: readonly string[]): RoleContext[] {
-  const others = [...SCP_TRANSFER_SYNTAXES].filter((ts) => ts !== EXPLICIT_VR_LE && ts !== IMPLICIT_VR_LE);
   const out: RoleContext[] = [];
   let left = ROLE_CONTEXT_BUDGET - sopClasses.length;
   for (const sopClassUid of sopClasses) {
+    const others = compressedSyntaxesFor(sopClassUid);
     out.push({ sopClassUid, transferSyntaxes: [EXPLICIT_VR_LE, IMPLICIT_VR_LE] });
     if (left >= others.length) {
       for (const ts of others) out.push({ sopClassUid, transferSyntaxes: [ts] });

@@ -1,4 +1,4 @@
-import { supportedTransferSyntaxes } from '../dicom/transferSyntax.js';
+import { isVideoEncoding, supportedTransferSyntaxes } from '../dicom/transferSyntax.js';
 import { constants } from './library.js';
 
 const { StorageClass, TransferSyntax } = constants;
@@ -43,4 +43,29 @@ export function chooseTransferSyntax(proposed: readonly string[], supported: Rea
   const other = proposed.find((ts) => ts !== IMPLICIT_VR_LE && supported.has(ts));
   if (other) return other;
   return proposed.includes(IMPLICIT_VR_LE) && supported.has(IMPLICIT_VR_LE) ? IMPLICIT_VR_LE : undefined;
+}
+
+/** The video storage classes (PS3.4 B.5): Video Endoscopic, Video Microscopic, Video Photographic Image Storage. */
+export const VIDEO_SOP_CLASSES: ReadonlySet<string> = new Set([
+  '1.2.840.10008.5.1.4.1.1.77.1.1.1',
+  '1.2.840.10008.5.1.4.1.1.77.1.2.1',
+  '1.2.840.10008.5.1.4.1.1.77.1.4.1',
+]);
+
+/** JPEG Baseline: the other compressed syntax video classes are stored in (VL multi-frame JPEG). */
+const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
+
+/**
+ * The compressed syntaxes worth proposing, one context each, for a SOP class when retrieving with C-GET: the MPEG-2,
+ * H.264 and HEVC syntaxes plus JPEG Baseline for a video class; the image syntaxes for every other class (a CT is
+ * never stored as H.264, and 16 video contexts per class would exhaust the 128-context budget).
+ */
+export function compressedSyntaxesFor(sopClassUid: string): string[] {
+  const video = VIDEO_SOP_CLASSES.has(sopClassUid);
+  return [...SCP_TRANSFER_SYNTAXES].filter((uid) => {
+    if (uid === EXPLICIT_VR_LE || uid === IMPLICIT_VR_LE) return false;
+    const info = supportedTransferSyntaxes().find((t) => t.uid === uid);
+    const isVideo = info !== undefined && isVideoEncoding(info.encoding);
+    return video ? isVideo || uid === JPEG_BASELINE : !isVideo;
+  });
 }

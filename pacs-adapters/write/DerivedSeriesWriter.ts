@@ -1,6 +1,7 @@
 import type { DicomInstance } from '../dicom/DicomInstance.js';
 import { pacsError } from '../errors.js';
 import type { SliceRef } from '../series/AssembledSeries.js';
+import { derivedAsVideo, type DerivedVideoOptions } from './derivedAsVideo.js';
 import type { DerivationInfo, DerivedSeriesSpec } from './DerivationInfo.js';
 import { writeDerivedInstance, type DerivedInstance } from './writeDerivedInstance.js';
 
@@ -11,6 +12,11 @@ export interface DerivedSeriesWriterOptions {
   readonly spec: DerivedSeriesSpec;
   /** The source instance of a SOPInstanceUID (a map lookup, or a re-read from disk to keep memory bounded). */
   readonly source: (sopInstanceUid: string) => DicomInstance | Promise<DicomInstance>;
+  /**
+   * RGB series only: write each instance as H.264 (or HEVC) video (`derivedAsVideo`) instead of uncompressed, for
+   * archives that expect video. Absent (the default): lossless Explicit VR Little Endian.
+   */
+  readonly video?: DerivedVideoOptions;
 }
 
 /**
@@ -52,7 +58,8 @@ export class DerivedSeriesWriter {
   /**
    * Takes restored frame `index` (an index into `slices`).
    * @returns the derived instance when this frame completed its source instance, else undefined
-   * @throws PACS_ERR_FRAME_INDEX for an index outside `slices`; every error of writeDerivedInstance
+   * @throws PACS_ERR_FRAME_INDEX for an index outside `slices`; every error of writeDerivedInstance (and of
+   *   derivedAsVideo when `video` is set)
    */
   async add(
     index: number,
@@ -74,7 +81,7 @@ export class DerivedSeriesWriter {
     this.pending.set(ref.sopInstanceUid, got);
     if (got.filter(Boolean).length < (this.expected.get(ref.sopInstanceUid) ?? 0)) return undefined;
     const inst = await this.o.source(ref.sopInstanceUid);
-    const d = writeDerivedInstance(
+    const written = writeDerivedInstance(
       inst,
       this.o.kind === 'rgb'
         ? { kind: 'rgb', frames: got as Uint8Array[] }
@@ -82,6 +89,7 @@ export class DerivedSeriesWriter {
       derivation,
       this.o.spec,
     );
+    const d = this.o.video && this.o.kind === 'rgb' ? await derivedAsVideo(written, this.o.video) : written;
     this.pending.delete(ref.sopInstanceUid);
     this.writtenCount++;
     this.clipped += d.clippedPixels;

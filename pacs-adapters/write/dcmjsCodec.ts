@@ -38,11 +38,12 @@ export function readNaturalDataset(bytes: Uint8Array, file: string): NaturalData
 }
 
 /**
- * Encodes a naturalized data set as a Part 10 file in Explicit VR Little Endian (the only syntax we write:
- * derived pixels are never re-compressed lossily).
+ * Encodes a naturalized data set as a Part 10 file in Explicit VR Little Endian. Another explicit little-endian
+ * syntax may be named for files whose encapsulated Pixel Data the caller appends (video: writeVideoInstance);
+ * dcmjs encodes the attributes the same way for any such syntax.
  * @throws PACS_ERR_WRITE
  */
-export function encodePart10(ds: NaturalDataset, context: string): Uint8Array {
+export function encodePart10(ds: NaturalDataset, context: string, transferSyntaxUid = EXPLICIT_LE): Uint8Array {
   const sopClass = ds.SOPClassUID;
   const sopInstance = ds.SOPInstanceUID;
   if (typeof sopClass !== 'string' || typeof sopInstance !== 'string') {
@@ -53,7 +54,7 @@ export function encodePart10(ds: NaturalDataset, context: string): Uint8Array {
       FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
       MediaStorageSOPClassUID: sopClass,
       MediaStorageSOPInstanceUID: sopInstance,
-      TransferSyntaxUID: EXPLICIT_LE,
+      TransferSyntaxUID: transferSyntaxUid,
       ImplementationClassUID: IMPLEMENTATION_CLASS_UID,
       ImplementationVersionName: IMPLEMENTATION_VERSION_NAME,
       _vrMap: { FileMetaInformationVersion: 'OB' },

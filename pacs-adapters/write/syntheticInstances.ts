@@ -3,6 +3,8 @@ import { VIDEO_ENDOSCOPIC_IMAGE_STORAGE } from '../capsule/capsuleDataset.js';
 import type { AcquisitionInfo } from '../dicom/ImageHeader.js';
 import { dicomDateTime, encodePart10 } from './dcmjsCodec.js';
 import { storedFromModality } from './storedFromModality.js';
+import { videoPixelModules } from './videoModules.js';
+import { writeVideoInstance } from './writeVideoInstance.js';
 
 export const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
 
@@ -178,4 +180,55 @@ export function encodeEndoscopySequence(ctx: SyntheticSeriesContext, s: Endoscop
     _vrMap: { PixelData: 'OB' },
   };
   return encodePart10(ds, `synthetic endoscopy ${s.sopInstanceUid}`);
+}
+
+export interface EndoscopyVideoSpec {
+  readonly sopInstanceUid: string;
+  readonly instanceNumber: number;
+  readonly rows: number;
+  readonly columns: number;
+  readonly frames: number;
+  readonly frameTimeMs: number;
+  /** An MPEG-2, H.264 or HEVC syntax; `bitstream` must be in it (encodeVideoStream makes one). */
+  readonly transferSyntaxUid: string;
+  readonly bitstream: Uint8Array;
+  /** Fragmentable syntaxes: fragments of this many bytes (even); default one fragment. */
+  readonly fragmentBytes?: number;
+  readonly compressionRatio?: number;
+  /** Lossy steps before this encoding (e.g. the clip's own MPEG-4 Part 2), kept in LossyImageCompressionMethod. */
+  readonly earlierLossyMethods?: readonly string[];
+}
+
+/**
+ * One Video Endoscopic Image instance (PS3.3 A.32.5) holding an MPEG-2 / H.264 / HEVC stream: the same modules as
+ * encodeEndoscopySequence, with the pixel, cine and multi-frame attributes of `videoPixelModules`.
+ * @throws PACS_ERR_WRITE (see writeVideoInstance and videoPixelModules)
+ */
+export function encodeEndoscopyVideo(ctx: SyntheticSeriesContext, s: EndoscopyVideoSpec): Uint8Array {
+  const ds: NaturalDataset = {
+    ...commonModules(ctx, VIDEO_ENDOSCOPIC_IMAGE_STORAGE, s.sopInstanceUid),
+    Modality: 'ES',
+    BodyPartExamined: 'SMALLINTESTINE',
+    InstanceNumber: s.instanceNumber,
+    PatientOrientation: '',
+    ImageType: ['DERIVED', 'PRIMARY'],
+    ...videoPixelModules({
+      transferSyntaxUid: s.transferSyntaxUid,
+      rows: s.rows,
+      columns: s.columns,
+      frames: s.frames,
+      frameTimeMs: s.frameTimeMs,
+      compressionRatio: s.compressionRatio,
+      earlierLossyMethods: s.earlierLossyMethods,
+    }),
+    AnatomicRegionSequence: [{ CodeValue: '30315005', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Small intestine' }],
+    AcquisitionContextSequence: [],
+  };
+  return writeVideoInstance({
+    dataset: ds,
+    transferSyntaxUid: s.transferSyntaxUid,
+    bitstream: s.bitstream,
+    fragmentBytes: s.fragmentBytes,
+    context: `synthetic endoscopy video ${s.sopInstanceUid}`,
+  });
 }

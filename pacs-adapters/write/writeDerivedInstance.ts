@@ -103,6 +103,9 @@ const LOSSY_METHOD: Record<string, string> = {
   'jpeg-ls': 'ISO_14495_1',
   jpeg2000: 'ISO_15444_1',
   htj2k: 'ISO_15444_15',
+  mpeg2: 'ISO_13818_2',
+  h264: 'ISO_14496_10',
+  hevc: 'ISO_23008_2',
 };
 
 /**

@@ -182,6 +182,51 @@ describe('training smoke: two steps per stage, export, runtime', () => {
     expect(await py(TRAIN, '--stage', 'dncnn', ...bn, '--batch-norm', '--depth', '4', '--width', '8')).toContain(
       'dncnn: 2 steps',
     );
+    // --ema: the weight average is checkpointed, committed, kept by a resume without the flag, and exported
+    const runEma = join(dir, 'run-ema');
+    const ema = [
+      '--data',
+      data,
+      '--train',
+      'fixture2',
+      '--out',
+      runEma,
+      '--threads',
+      '1',
+      '--depth',
+      '4',
+      '--width',
+      '8',
+    ];
+    expect(await py(TRAIN, '--stage', 'dncnn', ...ema, '--steps', '3', '--ema', '0.5')).toContain('dncnn: 3 steps');
+    const stateEma = join(dir, 'state-ema');
+    expect(await py(TRAIN, '--stage', 'dncnn', ...ema, '--steps', '5', '--commit-state', stateEma)).toContain(
+      'dncnn: 5 steps',
+    );
+    const emaFacts = JSON.parse(
+      (
+        await run(PY, [
+          '-c',
+          [
+            'import json, sys, torch',
+            `c = torch.load('${join(runEma, 'dncnn.pt')}', map_location='cpu')`,
+            `s = torch.load('${join(stateEma, 'dncnn.state.pt')}', map_location='cpu')`,
+            "k = next(iter(c['ema']['denoiser']))",
+            "gap = float((c['ema']['denoiser'][k] - c['models']['denoiser'][k]).abs().max())",
+            "print(json.dumps({'updates': c['ema_updates'], 'gap': gap, 'state': s['ema_updates'], " +
+              "'dtype': str(s['ema']['denoiser'][k].dtype)}))",
+          ].join('\n'),
+        ])
+      ).stdout,
+    ) as { updates: number; gap: number; state: number; dtype: string };
+    expect(emaFacts).toMatchObject({ updates: 5, state: 5, dtype: 'torch.float16' });
+    expect(emaFacts.gap).toBeGreaterThan(0);
+    const emaPack = join(dir, 'pack-ema');
+    expect(await py(EXPORT, '--dncnn', runEma, '--out', emaPack)).toContain('pack:');
+    const emaIndex = JSON.parse(await readFile(join(emaPack, 'model_index.json'), 'utf8')) as {
+      training: { dncnn: { weights: unknown } };
+    };
+    expect(emaIndex.training.dncnn.weights).toEqual({ average: { decay: 0.5, from_step: 0 } });
     // a fresh clone resumes from the committed state (issue "Step 12": training accumulates across sessions), two
     // steps on this data, and commits its own compact state
     const COMMITTED_DNCNN_STEPS = Number(

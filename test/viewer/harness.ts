@@ -474,10 +474,11 @@ export interface CounterSample {
 
 /**
  * Samples, inside the page at every animation frame until `stopCounterSampling`, the progress counts the page shows
- * (toolbar, job list, pane cover, footer), so counts that disagree even for one frame are caught.
+ * (toolbar, job list, pane cover, footer), so counts that disagree even for one frame are caught. `everyMs` > 0 samples
+ * at most that often (still on animation frames), for sampling over minutes on a loaded machine.
  */
-export async function startCounterSampling(page: Page): Promise<void> {
-  await page.evaluate(() => {
+export async function startCounterSampling(page: Page, everyMs = 0): Promise<void> {
+  await page.evaluate((everyMs) => {
     const w = globalThis as unknown as HookWindow & {
       __samples?: CounterSample[];
       __sampling?: boolean;
@@ -489,9 +490,16 @@ export async function startCounterSampling(page: Page): Promise<void> {
     };
     w.__samples = [];
     w.__sampling = true;
+    let last = -Infinity;
     const text = (s: string): string | undefined => w.document.querySelector(s)?.textContent ?? undefined;
     const tick = (): void => {
       if (!w.__sampling) return;
+      const now = w.performance.now();
+      if (now - last < everyMs) {
+        w.requestAnimationFrame(tick);
+        return;
+      }
+      last = now;
       const st = w.__gsdiff!.state();
       const cover = w.document.querySelector('#restored-pending');
       w.__samples!.push({
@@ -508,7 +516,7 @@ export async function startCounterSampling(page: Page): Promise<void> {
       w.requestAnimationFrame(tick);
     };
     tick();
-  });
+  }, everyMs);
 }
 
 /** Stops the sampling and returns the samples. */
@@ -525,4 +533,44 @@ export function countIn(text: string | undefined, prefix: RegExp): string | unde
   if (!text) return undefined;
   const m = new RegExp(`${prefix.source}(\\d+/(?:\\d+|\\?))`).exec(text);
   return m?.[1];
+}
+
+/** The samples in which the page showed two different `n/N` counts of the same job (toolbar, job list, cover, footer). */
+export function disagreeingCounts(samples: readonly CounterSample[]): CounterSample[] {
+  return samples.filter((x) => {
+    const counts = [
+      countIn(x.toolbar, /(?:streaming | · )/),
+      countIn(x.list, /^/),
+      countIn(x.cover, /\(/),
+      x.restoredSource === 'stream' ? countIn(x.footer, /streaming /) : undefined,
+    ].filter((c) => c !== undefined);
+    return new Set(counts).size > 1;
+  });
+}
+
+/**
+ * Zooms a pane by a right-button drag (`dy` < 0, down: in) and pans it by a middle-button drag of `pan` px; waits until
+ * the hook reports both changed and returns the pane's new camera.
+ */
+export async function dragZoomAndPan(
+  page: Page,
+  pane: Pane,
+  dy: number,
+  pan: number,
+): Promise<{ zoom: number; pan: readonly [number, number] }> {
+  const c = await paneCentre(page, pane);
+  const before = (await state(page)).panes[pane];
+  await page.mouse.move(c.x, c.y);
+  await page.mouse.down({ button: 'right' });
+  await page.mouse.move(c.x, c.y - dy, { steps: 5 });
+  await page.mouse.up({ button: 'right' });
+  await page.mouse.move(c.x, c.y);
+  await page.mouse.down({ button: 'middle' });
+  await page.mouse.move(c.x + pan, c.y + pan / 2, { steps: 5 });
+  await page.mouse.up({ button: 'middle' });
+  const after = await until(page, `a zoomed and panned ${pane} pane`, async () => {
+    const p = (await state(page)).panes[pane];
+    return Math.abs(p.zoom - before.zoom) > 0.1 && Math.abs(p.pan[0] - before.pan[0]) > 1 ? p : undefined;
+  });
+  return { zoom: after.zoom, pan: after.pan };
 }

@@ -34,6 +34,7 @@ import torch
 from .config import TinyConfig
 from .degrade import apply as degrade_apply
 from .degrade import draw_frames, draw_params, overlay_mask
+from .hf_noise import added_high_band_sd
 
 FORMATS = {'ct': (1, 2), 'rgb': (1, 2)}
 CT_PHRASES = ('low-dose CT noise', 'CT noise', 'CT noise from a sharp kernel', 'noise', 'low-dose CT noise and noise')
@@ -257,10 +258,16 @@ class WindowSampler:
         rng: np.random.RandomState,
         ct_fraction: float = 0.75,
         crop: int | None = None,
+        hf_noise: float = 0.0,
     ) -> None:
         if not cts and not clips:
             raise DataError('WindowSampler: expected at least one CT series or capsule clip')
         self.cts, self.clips, self.cfg, self.rng = cts, clips, cfg, rng
+        # gsdiff/hf_noise.py: top-band noise added to CT inputs, up to hf_noise x each realisation's own added top band
+        if hf_noise < 0:
+            raise DataError(f'WindowSampler: hf_noise: expected >= 0, got {hf_noise}')
+        self.hf_noise = hf_noise
+        self.hf_sd: dict[int, float] = {}
         self.k = cfg.frames
         self.crop = crop or cfg.tile
         self.ct_fraction = ct_fraction if clips else 1.0
@@ -313,6 +320,11 @@ class WindowSampler:
             if clean.mean() > AIR_HU:
                 break
         noisy = _pad_window(r.noisy[start : start + self.k + 1, y : y + c, x : x + c], self.k + 1)
+        if self.hf_noise > 0:
+            if id(r) not in self.hf_sd:
+                self.hf_sd[id(r)] = added_high_band_sd(r.clean, r.noisy)
+            sd = self.rng.rand() * self.hf_noise * self.hf_sd[id(r)]
+            noisy = noisy.astype(np.float32) + self.rng.normal(0.0, 1.0, noisy.shape).astype(np.float32) * sd
         phrase = CT_PHRASES[self.rng.randint(len(CT_PHRASES))]
         return clean, noisy, self._flips(), phrase, (s.name, r.id, start)
 

@@ -23,6 +23,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .ema import averaged_weights
+
 DEPTH, WIDTH = 8, 48
 
 
@@ -103,5 +105,5 @@ def from_checkpoint(state: dict) -> DnCnn:
     mode."""
     arch = state['extra']['arch']
     model = DnCnn(arch['depth'], arch['width'], arch['channels'], arch['batch_norm'])
-    model.load_state_dict(state['models']['denoiser'])
+    model.load_state_dict(averaged_weights(state, 'denoiser'))
     return model.eval()

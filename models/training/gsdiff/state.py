@@ -65,6 +65,9 @@ def write_state(checkpoint: dict, out_dir: Path, manifest: list[dict], warm_rest
         'models': _cast(checkpoint['models'], torch.float16),
         'opt': None if warm_restart or checkpoint.get('opt') is None else _cast(checkpoint['opt'], torch.bfloat16),
         'optimizer': 'warm-restart' if warm_restart else 'adam-moments-bf16',
+        # the weight average (gsdiff/ema.py) is what the pack exports: kept in fp16 like the weights
+        **({'ema': _cast(checkpoint['ema'], torch.float16), 'ema_decay': checkpoint['ema_decay'],
+            'ema_updates': checkpoint['ema_updates']} if checkpoint.get('ema') else {}),
         'data': manifest,
     }
     path = out_dir / f"{checkpoint['stage']}.state.pt"
@@ -83,6 +86,8 @@ def read_state(path: Path) -> dict:
     if not isinstance(state, dict) or state.get('format') != FORMAT:
         raise SystemExit(f'train: {path}: expected a state of format {FORMAT}, got {state.get("format")!r}')
     state['models'] = _cast(state['models'], torch.float32)
+    if state.get('ema') is not None:
+        state['ema'] = _cast(state['ema'], torch.float32)
     if state.get('opt') is not None:
         state['opt'] = _cast(state['opt'], torch.float32)
     return state

@@ -48,13 +48,17 @@ class TemporalConvTailRefineNetwork(nn.Module):
         looks = [torch.stack([frames[:, mirror(t + d)] for t in range(k)], dim=1) for d in range(-r, r + 1)]
         return torch.cat(looks, dim=2).reshape(b * k, c * (2 * r + 1), h, w)
 
-    def noise(self, frames: torch.Tensor) -> torch.Tensor:
-        x = self.neighbourhoods(frames)
+    def noise_of_looks(self, looks: torch.Tensor) -> torch.Tensor:
+        """[N, C (2r + 1), H, W] neighbourhoods -> [N, C, H, W] the centre frames' noise."""
+        x = looks
         for i, conv in enumerate(self.convs):
             x = conv(x)
             if i < len(self.convs) - 1:
                 x = F.relu(x)
-        return x.reshape(frames.shape)
+        return x
+
+    def noise(self, frames: torch.Tensor) -> torch.Tensor:
+        return self.noise_of_looks(self.neighbourhoods(frames)).reshape(frames.shape)
 
     def forward(self, frames: torch.Tensor) -> torch.Tensor:
         return frames - self.noise(frames)
@@ -64,6 +68,25 @@ class TemporalConvTailRefineNetwork(nn.Module):
         with torch.no_grad():
             self.convs[-1].weight.zero_()
             self.convs[-1].bias.zero_()
+
+
+class CentreFrameTrn(nn.Module):
+    """The same network on one frame at a time: ``looks`` [N, C (2r + 1), H, W], each row a frame's neighbourhood
+    t-r..t+r already stacked by the caller, -> ``refined`` [N, C, H, W] the restored centre frames.
+
+    Why a second graph of the same weights: the window graph restores every frame of a k-frame tile-window and
+    mirrors the neighbours at the window's ends, so the runtime ran each frame through it about twice (window overlap
+    x tile overlap) and the window's edge frames saw mirrored instead of true neighbours. With this graph the runtime
+    restores each frame once, on the whole slice, with the series' true neighbours (mirrored at the series' ends only,
+    as training mirrors at a window's), and the diffusion branch adds its correction per tile-window."""
+
+    def __init__(self, trn: TemporalConvTailRefineNetwork) -> None:
+        super().__init__()
+        self.trn = trn
+
+    def forward(self, looks: torch.Tensor) -> torch.Tensor:
+        c, r = self.trn.channels, self.trn.radius
+        return looks[:, r * c : (r + 1) * c] - self.trn.noise_of_looks(looks)
 
 
 def from_single_frame(trn: TemporalConvTailRefineNetwork, denoiser: dict[str, torch.Tensor]) -> None:

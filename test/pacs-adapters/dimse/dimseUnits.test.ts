@@ -14,7 +14,8 @@ import {
 import { AsyncQueue } from '../../../pacs-adapters/dimse/AsyncQueue.js';
 import { explicitToImplicit } from '../../../pacs-adapters/dimse/implicitVr.js';
 import { backoffDelay } from '../../../pacs-adapters/net/backoff.js';
-import { chooseTransferSyntax } from '../../../pacs-adapters/dimse/storageClasses.js';
+import { chooseTransferSyntax, compressedSyntaxesFor } from '../../../pacs-adapters/dimse/storageClasses.js';
+import { storageRoleContexts } from '../../../pacs-adapters/dimse/cGetSeries.js';
 import { studyIdentifier } from '../../../pacs-adapters/dimse/queries.js';
 import { toSeriesFacts } from '../../../pacs-adapters/dimse/toSummaries.js';
 import { parseInstance } from '../../../pacs-adapters/index.js';
@@ -81,11 +82,42 @@ describe('dimse building blocks', () => {
     expect(describeStatus(0xa801)).toBe('0xA801 Refused: move destination unknown');
   });
 
+  it('takes the MPEG-2, H.264 (incl. fragmentable) and HEVC syntaxes, and C-GET proposes them for video classes only', () => {
+    const video = [
+      '1.2.840.10008.1.2.4.100',
+      '1.2.840.10008.1.2.4.100.1',
+      '1.2.840.10008.1.2.4.101',
+      '1.2.840.10008.1.2.4.101.1',
+      '1.2.840.10008.1.2.4.102',
+      '1.2.840.10008.1.2.4.102.1',
+      '1.2.840.10008.1.2.4.103',
+      '1.2.840.10008.1.2.4.103.1',
+      '1.2.840.10008.1.2.4.104',
+      '1.2.840.10008.1.2.4.104.1',
+      '1.2.840.10008.1.2.4.105',
+      '1.2.840.10008.1.2.4.105.1',
+      '1.2.840.10008.1.2.4.106',
+      '1.2.840.10008.1.2.4.106.1',
+      '1.2.840.10008.1.2.4.107',
+      '1.2.840.10008.1.2.4.108',
+    ];
+    for (const uid of video) expect(chooseTransferSyntax([uid], SCP_TRANSFER_SYNTAXES)).toBe(uid);
+    const VIDEO_ENDOSCOPIC = '1.2.840.10008.5.1.4.1.1.77.1.1.1';
+    const CT = '1.2.840.10008.5.1.4.1.1.2';
+    expect(compressedSyntaxesFor(VIDEO_ENDOSCOPIC).sort()).toEqual([...video, '1.2.840.10008.1.2.4.50'].sort());
+    expect(compressedSyntaxesFor(CT).filter((t) => video.includes(t))).toEqual([]);
+    expect(compressedSyntaxesFor(CT)).toContain(J2K);
+    const contexts = storageRoleContexts([CT, VIDEO_ENDOSCOPIC]);
+    const forVideo = contexts.filter((c) => c.sopClassUid === VIDEO_ENDOSCOPIC).flatMap((c) => c.transferSyntaxes);
+    expect(forVideo).toEqual(expect.arrayContaining([EXPLICIT, IMPLICIT, ...video]));
+    expect(contexts.length).toBeLessThanOrEqual(120);
+  });
+
   it('the SCP prefers Explicit VR LE, keeps a compressed syntax offered alone, takes Implicit last', () => {
     expect(chooseTransferSyntax([IMPLICIT, EXPLICIT], SCP_TRANSFER_SYNTAXES)).toBe(EXPLICIT);
     expect(chooseTransferSyntax([J2K], SCP_TRANSFER_SYNTAXES)).toBe(J2K);
     expect(chooseTransferSyntax([IMPLICIT], SCP_TRANSFER_SYNTAXES)).toBe(IMPLICIT);
-    expect(chooseTransferSyntax(['1.2.840.10008.1.2.4.100'], SCP_TRANSFER_SYNTAXES)).toBeUndefined(); // MPEG-2
+    expect(chooseTransferSyntax(['1.2.840.10008.1.2.4.110'], SCP_TRANSFER_SYNTAXES)).toBeUndefined(); // JPEG XL
     for (const uid of [
       '1.2.840.10008.5.1.4.1.1.2', // CT
       '1.2.840.10008.5.1.4.1.1.2.1', // Enhanced CT
