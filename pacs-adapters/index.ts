@@ -65,8 +65,13 @@ export { videoPixelModules, ratioAligned, VIDEO_LOSSY_METHOD } from './write/vid
 export type { VideoPixelSpec } from './write/videoModules.js';
 export { encodeVideoStream } from './write/encodeVideoStream.js';
 export { videoInstanceFromMetadata } from './write/videoInstanceFromMetadata.js';
-export { derivedAsVideo, DERIVED_VIDEO_SYNTAX } from './write/derivedAsVideo.js';
-export type { DerivedVideoOptions, DerivedVideoInstance } from './write/derivedAsVideo.js';
+export {
+  derivedAsVideo,
+  DERIVED_VIDEO_SYNTAX,
+  DERIVED_VIDEO_ENCODINGS,
+  isDerivedVideoEncoding,
+} from './write/derivedAsVideo.js';
+export type { DerivedVideoOptions, DerivedVideoInstance, DerivedVideoEncoding } from './write/derivedAsVideo.js';
 export type { VideoEncodeSpec, EncodedVideo } from './write/encodeVideoStream.js';
 export { encapsulatedPixelDataElement, splitIntoFragments } from './write/encapsulatedPixelData.js';
 export type {

@@ -1,5 +1,6 @@
 import type { Logger } from '../common/index.js';
 import type { Strength, VlmOptions } from '../models/index.js';
+import type { DerivedVideoEncoding } from '../pacs-adapters/index.js';
 
 /** denoise / deblur condition a GSDiff pack on its own noise / blur label; auto lets the pack recognise. */
 export type RestoreTask = 'denoise' | 'deblur' | 'auto';
@@ -28,6 +29,11 @@ export interface RestoreDicomOptions {
   readonly skipAir?: boolean;
   /** GSDiff: recognise the degradation with this vision-language server (default: the pack's recognizer). */
   readonly vlm?: Omit<VlmOptions, 'prompt'>;
+  /**
+   * RGB series (video endoscopic, capsule): write the derived instances as H.264 or HEVC video for archives that
+   * expect video, with LossyImageCompression, its method and ratio recorded. Absent (default): lossless, as always.
+   */
+  readonly video?: DerivedVideoEncoding;
   /** SeriesNumbers the study already uses: the derived series takes source + 1000, stepping past them. */
   readonly takenSeriesNumbers?: Iterable<number>;
   /** Recorded in every derived instance (ContributingEquipment). */

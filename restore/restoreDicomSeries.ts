@@ -10,6 +10,7 @@ import {
 import {
   derivedSeriesSpec,
   DerivedSeriesWriter,
+  pacsError,
   type DerivationInfo,
   type RunStrength,
 } from '../pacs-adapters/index.js';
@@ -33,7 +34,8 @@ type DoneEvent = Extract<RestoreEvent, { type: 'done' }>;
  * @param pack - from loadPack or a pool; its device is the run's
  * @param options - seed, strength, task and the GSDiff sampling options (RestoreDicomOptions)
  * @param sink - opened once with the derived series' identity
- * @throws MODEL_ERR_CANCELLED when `options.signal` aborts; every error of restoreSeries, of decoding the source,
+ * @throws PACS_ERR_WRITE before anything is written when `options.video` asks a grey-scale series for video;
+ *   MODEL_ERR_CANCELLED when `options.signal` aborts; every error of restoreSeries, of decoding the source,
  *   of the DerivedSeriesWriter and of the sink (after `open`, the output is aborted first)
  * @example
  * const restored = await restoreDicomSeries({ series, instance: (uid) => instances.get(uid)! }, pack,
@@ -49,6 +51,15 @@ export async function restoreDicomSeries(
   const h = series.firstHeader;
   const level = options.strength ?? DEFAULT_STRENGTH;
   const strength: RunStrength = { level, weight: STRENGTH_WEIGHTS[level] };
+  // Refused before anything is written: a grey-scale series has no video form, and silently writing it
+  // lossless would leave a site that asked for video with what its archive does not take.
+  if (options.video !== undefined && series.samplesPerPixel !== 3) {
+    throw pacsError(
+      'PACS_ERR_WRITE',
+      `restoreDicomSeries: video ${options.video}: expected an RGB series (video endoscopic, capsule), got ${h.modality} with SamplesPerPixel ${series.samplesPerPixel}`,
+      { field: 'video', seriesInstanceUid: series.seriesInstanceUid },
+    );
+  }
 
   // 1. The derived series' identity, handed out before anything is written.
   const derivedSeries = derivedSeriesSpec(h, options.takenSeriesNumbers, new Date(), level);
@@ -60,6 +71,7 @@ export async function restoreDicomSeries(
       kind: series.samplesPerPixel === 3 ? 'rgb' : 'modality',
       spec: derivedSeries,
       source: (uid) => source.instance(uid),
+      ...(options.video !== undefined ? { video: { encoding: options.video, signal: options.signal } } : {}),
     });
     const rng = createRng(options.seed);
     const events = restoreSeries(pack, frameSource(source), {

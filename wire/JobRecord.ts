@@ -15,6 +15,9 @@ export type Strength = 'low' | 'medium' | 'high';
 /** Where inference runs: a device, or `auto` (the runtime tries the most capable first, models/runtime/devices.ts). */
 export type DeviceRequest = 'cpu' | 'webgpu' | 'cuda' | 'auto';
 
+/** The derived series as H.264 or HEVC video (RGB series), for archives that expect video; absent: lossless. */
+export type VideoOutput = 'h264' | 'hevc';
+
 /** What to restore and how: the body of `POST /api/jobs` as validated by the server, kept in the record. */
 export interface JobSpec {
   /** A key of the service's `sources` ('local' is the embedded store). */
@@ -34,6 +37,8 @@ export interface JobSpec {
   readonly strength?: Strength;
   /** Device for this job; default: the service's device. */
   readonly device?: DeviceRequest;
+  /** RGB series: derived instances as this video (LossyImageCompression recorded); absent: lossless. */
+  readonly video?: VideoOutput;
   /** Store the derived series back into the source PACS when done (ignored for 'local'). */
   readonly pushBack?: boolean;
 }
@@ -52,6 +57,7 @@ export interface JobSubmission {
   readonly pack?: string;
   readonly steps?: number;
   readonly device?: DeviceRequest;
+  readonly video?: VideoOutput;
   readonly pushBack?: boolean;
 }
 

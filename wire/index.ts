@@ -16,6 +16,7 @@ export type {
   JobTrigger,
   PushBackReport,
   Strength,
+  VideoOutput,
 } from './JobRecord.js';
 export type { SeriesSummary, StudySummary } from './Summaries.js';
 export type { DicomJsonAttribute, DicomJsonDataset, DicomJsonValue, PersonNameJson } from './DicomJson.js';

@@ -1,6 +1,6 @@
 import type { Logger } from '../../common/index.js';
 import { loadPack, type DeviceRequest, type LoadedPack, type Strength } from '../../models/index.js';
-import { pacsError } from '../../pacs-adapters/index.js';
+import { DERIVED_VIDEO_SYNTAX, pacsError, type DerivedVideoEncoding } from '../../pacs-adapters/index.js';
 import { restoreDicomSeries, type RestoredSeries } from '../../restore/index.js';
 import { EXIT } from '../exitCodes.js';
 import { progress } from '../progress.js';
@@ -28,6 +28,8 @@ export interface RestoreCommandOptions {
   vlmTimeoutMs: number;
   /** CT: restore air tiles too (RestoreOptions.skipAir false). */
   keepAir?: boolean;
+  /** RGB series: the derived instances as H.264 / HEVC video (lossy, recorded); absent, lossless. */
+  video?: DerivedVideoEncoding;
   json?: boolean;
   logger: Logger;
 }
@@ -39,7 +41,8 @@ export interface RestoreCommandOptions {
  * text and per-stage timings. `--strength` (low | medium | high, default medium) blends every restored frame with its
  * input for any pack and is recorded in SeriesDescription and DerivationDescription. With a denoiser pack, the
  * sampling and recognition flags (--steps, --img2img-strength, --degradation, --vlm-url) are ignored, and a note on
- * stderr says so once.
+ * stderr says so once. `--video h264|hevc` writes an RGB series' derived instances as video (lossy, recorded in
+ * LossyImageCompression, its method and ratio) for archives that expect video.
  * @returns an EXIT code
  */
 export async function restoreCommand(
@@ -86,6 +89,7 @@ export async function restoreCommand(
         steps: o.steps,
         img2imgStrength: o.img2imgStrength,
         skipAir: !o.keepAir,
+        video: o.video,
         vlm: o.vlmUrl ? { baseUrl: o.vlmUrl, model: o.vlmModel ?? 'default', timeoutMs: o.vlmTimeoutMs } : undefined,
         takenSeriesNumbers: dest.takenSeriesNumbers,
         softwareVersion: VERSION,
@@ -114,6 +118,7 @@ export async function restoreCommand(
     instances: restored.instances,
     images: slices.length,
     clippedPixels: restored.clippedPixels,
+    transferSyntax: o.video ? DERIVED_VIDEO_SYNTAX[o.video] : 'lossless',
     degradation,
     strength,
     pack: { name: pack.index.name, version: pack.index.version, sha256: pack.sha256 },

@@ -8,6 +8,11 @@ import {
   type DeviceRequest,
   type Strength,
 } from '../../models/index.js';
+import {
+  DERIVED_VIDEO_ENCODINGS,
+  isDerivedVideoEncoding,
+  type DerivedVideoEncoding,
+} from '../../pacs-adapters/index.js';
 
 /** Option parsers the commands share: a bad value is a usage error (exit 2) naming the option and what it takes. */
 
@@ -34,6 +39,13 @@ export const STRENGTH_HELP = `restoration strength: ${STRENGTHS.map((s) => `${s}
 
 export function strengthOption(v: string): Strength {
   if (!isStrength(v)) throw new InvalidArgumentError(`expected one of ${STRENGTHS.join(', ')}, got "${v}"`);
+  return v;
+}
+
+/** `--video h264|hevc`: the derived series as video; absent, lossless. */
+export function videoOption(v: string): DerivedVideoEncoding {
+  if (!isDerivedVideoEncoding(v))
+    throw new InvalidArgumentError(`expected one of ${DERIVED_VIDEO_ENCODINGS.join(', ')}, got "${v}"`);
   return v;
 }
 

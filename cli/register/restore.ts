@@ -1,8 +1,16 @@
 import { DEFAULT_STRENGTH, DEVICE_REQUESTS, type DeviceRequest, type Strength } from '../../models/index.js';
+import type { DerivedVideoEncoding } from '../../pacs-adapters/index.js';
 import { loadCliConfig } from '../../server/index.js';
 import { restoreCommand } from '../commands/restore.js';
 import { commandLogger, type Registration } from './context.js';
-import { deviceOption, img2imgStrengthOption, positiveInt, STRENGTH_HELP, strengthOption } from './options.js';
+import {
+  deviceOption,
+  img2imgStrengthOption,
+  positiveInt,
+  STRENGTH_HELP,
+  strengthOption,
+  videoOption,
+} from './options.js';
 
 /** `gsdiff restore <paths...>` */
 export const registerRestore: Registration = (program, ctx) => {
@@ -33,6 +41,11 @@ export const registerRestore: Registration = (program, ctx) => {
     .option('--vlm-model <name>', 'model name for the VLM server')
     .option('--vlm-timeout <ms>', 'VLM timeout before falling back (default 10000)', positiveInt, 10000)
     .option('--keep-air', 'CT: restore air tiles too (default: air outside the patient passes through unchanged)')
+    .option(
+      '--video <encoding>',
+      'RGB series (endoscopy, capsule): write the derived series as h264 | hevc video, lossy and recorded so (default: lossless)',
+      videoOption,
+    )
     .option('--json', 'machine-readable summary')
     .action(
       async (
@@ -53,6 +66,7 @@ export const registerRestore: Registration = (program, ctx) => {
           vlmModel?: string;
           vlmTimeout: number;
           keepAir?: boolean;
+          video?: DerivedVideoEncoding;
           json?: boolean;
         },
       ) => {

@@ -14,9 +14,18 @@ export const DERIVED_VIDEO_SYNTAX = {
   hevc: '1.2.840.10008.1.2.4.107',
 } as const;
 
+/** A derived video encoding: what `gsdiff restore --video` and a job's `video` take. */
+export type DerivedVideoEncoding = keyof typeof DERIVED_VIDEO_SYNTAX;
+export const DERIVED_VIDEO_ENCODINGS = Object.freeze(Object.keys(DERIVED_VIDEO_SYNTAX) as DerivedVideoEncoding[]);
+
+/** True for h264 and hevc. */
+export function isDerivedVideoEncoding(v: unknown): v is DerivedVideoEncoding {
+  return typeof v === 'string' && Object.hasOwn(DERIVED_VIDEO_SYNTAX, v);
+}
+
 export interface DerivedVideoOptions {
   /** Default h264, for archives that expect video; MPEG-2 is not offered (MP@ML fixes 25 / 30 fps). */
-  readonly encoding?: keyof typeof DERIVED_VIDEO_SYNTAX;
+  readonly encoding?: DerivedVideoEncoding;
   /** CRF of libx264 / libx265 (default 18 / 20): lower keeps more of the restoration. */
   readonly quality?: number;
   readonly ffmpegPath?: string;

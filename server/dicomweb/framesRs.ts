@@ -14,9 +14,13 @@ import { PIXEL_DATA_TAG } from './dicomJson.js';
 import type { DicomWebContext } from './DicomWebContext.js';
 import { MultipartWriter } from './multipartWriter.js';
 import { frameList, resourceUids } from './pathParams.js';
+import { RecentVideos } from './recentVideos.js';
 import { instanceUrl, resolveInstances } from './resolveInstances.js';
 
 const PART_TYPE = `application/octet-stream; transfer-syntax=${EXPLICIT_VR_LE}`;
+
+/** Shared by every store this process serves: keyed by SOPInstanceUID, which names one instance everywhere. */
+const videos = new RecentVideos();
 
 /**
  * WADO-RS frames (PS3.18 10.4.1.1.4) and the Pixel Data bulk data the metadata points at:
@@ -25,7 +29,8 @@ const PART_TYPE = `application/octet-stream; transfer-syntax=${EXPLICIT_VR_LE}`;
  * - `GET .../instances/{i}/bulk/7FE00010`: one part holding every frame.
  * Frames are always uncompressed (Explicit VR Little Endian): each is decoded by pacs-adapters' `decodeFrame`,
  * whatever the stored syntax — native frames too, so every answer is exactly what our decoder gives (stored
- * values, little-endian, BitsAllocated wide; colour as interleaved RGB).
+ * values, little-endian, BitsAllocated wide; colour as interleaved RGB). A video instance (MPEG-2, H.264, HEVC) is
+ * decoded once by ffmpeg and its frames served from the decode (RecentVideos): the viewer's cine path.
  */
 export function framesRoutes(router: Router, ctx: DicomWebContext): void {
   router.get(
@@ -105,7 +110,7 @@ function audit(req: Request, ctx: DicomWebContext, entry: InstanceEntry, detail:
 async function readImage(ctx: DicomWebContext, entry: InstanceEntry): Promise<DicomInstance> {
   const bytes = await ctx.store.readInstanceBytes(entry.sopInstanceUid);
   try {
-    return parseInstance(bytes, `store:${entry.sopInstanceUid}`);
+    return videos.get(entry.sopInstanceUid, bytes, () => parseInstance(bytes, `store:${entry.sopInstanceUid}`));
   } catch (e) {
     throw frameError(e, entry);
   }

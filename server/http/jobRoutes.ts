@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import type { DeviceRequest, Strength } from '../../models/index.js';
 import { DEVICE_REQUESTS, isStrength, STRENGTHS } from '../../models/index.js';
+import { DERIVED_VIDEO_ENCODINGS, isDerivedVideoEncoding } from '../../pacs-adapters/index.js';
 import type { AuditLog } from '../AuditLog.js';
 import type { JobSpec } from '../jobs/index.js';
 import { serverError } from '../errors.js';
@@ -55,6 +56,13 @@ export function jobRoutes(
         { field: 'strength' },
       );
     }
+    if (b.video !== undefined && !isDerivedVideoEncoding(b.video)) {
+      throw serverError(
+        'SRV_ERR_BAD_REQUEST',
+        `video: expected ${DERIVED_VIDEO_ENCODINGS.join(' | ')} (or absent for lossless), got ${JSON.stringify(b.video)}`,
+        { field: 'video' },
+      );
+    }
     if (b.pack !== undefined && (typeof b.pack !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(b.pack))) {
       throw serverError(
         'SRV_ERR_BAD_REQUEST',
@@ -77,6 +85,7 @@ export function jobRoutes(
       steps: b.steps as number | undefined,
       strength: b.strength as Strength | undefined,
       device: b.device as DeviceRequest | undefined,
+      ...(isDerivedVideoEncoding(b.video) ? { video: b.video } : {}),
       pushBack: typeof b.pushBack === 'boolean' ? b.pushBack : sourcePushBack(sourceId),
     };
     const job = await jobs.submit(spec, actorOf(req));

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { describeThrown, type Logger } from '../../common/index.js';
 import { DEFAULT_STRENGTH, DEVICE_REQUESTS, isStrength, STRENGTHS } from '../../models/index.js';
 import {
+  DERIVED_VIDEO_ENCODINGS,
+  isDerivedVideoEncoding,
   isUid,
   LocalStoreAdapter,
   SeriesWatcher,
@@ -102,7 +104,7 @@ export abstract class JobServiceCore implements JobQueue {
    * Validates and queues a job.
    * @param spec - what to restore
    * @param actor - who asked (recorded; the audit entry is the caller's, except for watcher jobs)
-   * @throws SRV_ERR_BAD_REQUEST for an unknown source, pack, task, device, steps, strength or a malformed UID;
+   * @throws SRV_ERR_BAD_REQUEST for an unknown source, pack, task, device, steps, strength, video or a malformed UID;
    *   SRV_ERR_NOT_FOUND when the source has no such series; SRV_ERR_UNAVAILABLE when closing or the source cannot
    *   be asked; SRV_ERR_QUEUE_UNAVAILABLE when the Redis queue refuses the job
    */
@@ -341,6 +343,8 @@ export abstract class JobServiceCore implements JobQueue {
       bad('device', DEVICE_REQUESTS.join(' | '), spec.device);
     if (spec.strength !== undefined && !isStrength(spec.strength))
       bad('strength', STRENGTHS.join(' | '), spec.strength);
+    if (spec.video !== undefined && !isDerivedVideoEncoding(spec.video))
+      bad('video', `${DERIVED_VIDEO_ENCODINGS.join(' | ')} (or absent for lossless)`, spec.video);
     if (spec.pack !== undefined) {
       if (typeof spec.pack !== 'string' || !PACK_NAME.test(spec.pack) || spec.pack === '.' || spec.pack === '..')
         bad('pack', 'the name of an installed pack', spec.pack);
@@ -358,6 +362,7 @@ export abstract class JobServiceCore implements JobQueue {
       // Recorded resolved, so the record (API, websocket, viewer) says which strength ran.
       strength: spec.strength ?? DEFAULT_STRENGTH,
       ...(spec.device !== undefined ? { device: spec.device } : {}),
+      ...(spec.video !== undefined ? { video: spec.video } : {}),
       ...(spec.pushBack !== undefined ? { pushBack: spec.pushBack } : {}),
     };
   }

@@ -120,6 +120,18 @@ describe('server app: auth, CORS, limits, errors', () => {
         details: { field: 'strength' },
       });
     }
+    // video: h264 | hevc passed on, absent means lossless; anything else named
+    expect((await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', video: 'h264' })).status).toBe(201);
+    expect(submitted.at(-1)).toMatchObject({ video: 'h264' });
+    for (const video of ['mpeg2', 'H264', true]) {
+      const r = await post({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', video });
+      expect(r.status).toBe(400);
+      expect(await r.json()).toMatchObject({
+        code: 'SRV_ERR_BAD_REQUEST',
+        message: `video: expected h264 | hevc (or absent for lossless), got ${JSON.stringify(video)}`,
+        details: { field: 'video' },
+      });
+    }
     expect(audit.entries.find((e) => e.action === 'job.create')).toMatchObject({ seriesInstanceUid: '1.2.3' });
     expect(JSON.stringify(audit.entries)).not.toMatch(/PatientName|PatientID/);
   });

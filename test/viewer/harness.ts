@@ -574,3 +574,72 @@ export async function dragZoomAndPan(
   });
   return { zoom: after.zoom, pan: after.pan };
 }
+
+/** Both panes' image and camera at one animation frame (see `startCameraSampling`). */
+export interface CameraSample {
+  readonly t: number;
+  readonly originalSeries?: string;
+  readonly source: string;
+  readonly originalImageId?: string;
+  readonly originalZoom: number;
+  readonly originalPan: readonly [number, number];
+  readonly restoredImageId?: string;
+  readonly restoredZoom: number;
+  /** Whether the app had logged `original-shown` / `derived-shown` since the sampling started (its series is set up). */
+  readonly originalShown: boolean;
+  readonly derivedShown: boolean;
+}
+
+/**
+ * Samples both panes' image id and camera at every animation frame until `stopCameraSampling`: a frame drawn with a
+ * series at another series' zoom (carried over) shows in the samples even when the camera is put right later. A pane's
+ * image id changes when its stack is set, before the image is drawn: judge a pane from the app's `original-shown` /
+ * `derived-shown` on (`originalShown`, `derivedShown`).
+ */
+export async function startCameraSampling(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = globalThis as unknown as HookWindow & {
+      __cameras?: CameraSample[];
+      __cameraSampling?: boolean;
+      requestAnimationFrame(f: () => void): void;
+      performance: { now(): number };
+    };
+    w.__cameras = [];
+    w.__cameraSampling = true;
+    let seen = w.__gsdiff!.events.length;
+    let originalShown = false;
+    let derivedShown = false;
+    const tick = (): void => {
+      if (!w.__cameraSampling) return;
+      const log = w.__gsdiff!.events;
+      for (; seen < log.length; seen++) {
+        if (log[seen].event === 'original-shown') originalShown = true;
+        if (log[seen].event === 'derived-shown') derivedShown = true;
+      }
+      const st = w.__gsdiff!.state();
+      w.__cameras!.push({
+        t: w.performance.now(),
+        originalSeries: st.review.originalSeries,
+        source: st.review.source,
+        originalImageId: st.panes.original.imageId,
+        originalZoom: st.panes.original.zoom,
+        originalPan: st.panes.original.pan as [number, number],
+        restoredImageId: st.panes.restored.imageId,
+        restoredZoom: st.panes.restored.zoom,
+        originalShown,
+        derivedShown,
+      });
+      w.requestAnimationFrame(tick);
+    };
+    tick();
+  });
+}
+
+/** Stops the camera sampling and returns the samples. */
+export async function stopCameraSampling(page: Page): Promise<CameraSample[]> {
+  return page.evaluate(() => {
+    const w = globalThis as unknown as { __cameras?: CameraSample[]; __cameraSampling?: boolean };
+    w.__cameraSampling = false;
+    return w.__cameras ?? [];
+  });
+}

@@ -66,6 +66,9 @@ async function main(): Promise<void> {
     },
     record: (event, detail) => log.record(event, detail),
   });
+  // A video or capsule sequence is frames in time: the reader counts frames, not slices.
+  const imageNoun = (): string => (review.originalStack?.timeSequence ? 'Frame' : 'Slice');
+  const unit = (): string => (review.originalStack?.timeSequence ? 'frame' : '');
   // A restored slice whose frame has not arrived, or no restored slice at the original's position: cover the pane
   // (it still shows the previous image, which would be misleading next to the original).
   const showCover = (): void => {
@@ -86,14 +89,14 @@ async function main(): Promise<void> {
     const ended = job && (job.state === 'failed' || job.state === 'cancelled');
     restoredPending.dataset.cover = 'pending';
     restoredPending.textContent = ended
-      ? `Slice ${slice + 1}: not restored (job ${job.state})`
-      : `Slice ${slice + 1}: waiting for its restored frame (${progressText(progress.get(job?.id))} frames so far)`;
+      ? `${imageNoun()} ${slice + 1}: not restored (job ${job.state})`
+      : `${imageNoun()} ${slice + 1}: waiting for its restored frame (${progressText(progress.get(job?.id))} frames so far)`;
   };
   review.on('cover', () => {
     log.record('pending', { slice: review.pendingSlice() ?? null, unpaired: review.unpairedSlice() ?? null });
     showCover();
   });
-  attachPaneInfo(review, 'original', byId('info-original', HTMLElement));
+  attachPaneInfo(review, 'original', byId('info-original', HTMLElement), { unit });
   const restoredInfo = attachPaneInfo(review, 'restored', byId('info-restored', HTMLElement), {
     extra: () => {
       const s = review.current;
@@ -105,6 +108,7 @@ async function main(): Promise<void> {
     },
     // The viewport still holds the previous stack until the new one is set (a new series, a first frame on its way).
     current: () => review.restoredCurrent(),
+    unit,
   });
   progress.onChange((jobId) => {
     if (jobId !== app.job?.id) return;

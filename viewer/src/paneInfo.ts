@@ -10,6 +10,8 @@ export interface PaneInfoOptions {
    * series'.
    */
   readonly current?: () => boolean;
+  /** What an image of the pane is called before its n/N: 'frame' for a time sequence (video), else nothing. */
+  readonly unit?: () => string;
 }
 
 /**
@@ -20,7 +22,7 @@ export function attachPaneInfo(
   review: Review,
   pane: PaneId,
   target: HTMLElement,
-  { extra = () => '', current = () => true }: PaneInfoOptions = {},
+  { extra = () => '', current = () => true, unit = () => '' }: PaneInfoOptions = {},
 ): () => void {
   const update = (): void => {
     const vp = review.viewport(pane);
@@ -33,7 +35,8 @@ export function attachPaneInfo(
     const wl = range
       ? `W ${Math.round(range.upper - range.lower)} / L ${Math.round((range.upper + range.lower) / 2)}`
       : '';
-    target.textContent = [`${vp.getCurrentImageIdIndex() + 1}/${n}`, wl, extra()].filter(Boolean).join(' · ');
+    const count = [unit(), `${vp.getCurrentImageIdIndex() + 1}/${n}`].filter(Boolean).join(' ');
+    target.textContent = [count, wl, extra()].filter(Boolean).join(' · ');
   };
   const el = review.element(pane);
   for (const ev of [Enums.Events.STACK_NEW_IMAGE, Enums.Events.VOI_MODIFIED, Enums.Events.IMAGE_RENDERED]) {

@@ -30,6 +30,11 @@ export interface SeriesStack {
   readonly color: boolean;
   /** The cine rate of the series (FrameTime, RecommendedDisplayFrameRate, CineRate or the default). */
   readonly frameRate: FrameRate;
+  /**
+   * Frames of multi-frame instances (video, capsule, endoscopy sequences): counted and named as frames in time, not
+   * slices; a video instance (MPEG-2 / H.264 / HEVC) is as many frames as its NumberOfFrames.
+   */
+  readonly timeSequence: boolean;
 }
 
 /**
@@ -76,6 +81,7 @@ export async function loadSeriesStack(
     modality: stringValue(images[0], TAG.Modality),
     color: numberValue(images[0], TAG.SamplesPerPixel) === 3,
     frameRate: frameRateOf(images[0]),
+    timeSequence: frames.length > images.length,
   };
 }
 

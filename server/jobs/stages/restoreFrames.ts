@@ -44,7 +44,7 @@ export function deviceLine(device: Device, requested: DeviceRequest): string {
 const INSTANCE_CACHE = 2;
 
 /**
- * A job's restoration of its pulled series (restoreDicomSeries with the job's pack, seed, task, steps and strength):
+ * A job's restoration of its pulled series (restoreDicomSeries with the job's pack, seed, task, steps, strength and video output):
  * every restored frame and every complete derived instance go to `sink`, in order. The derived SeriesInstanceUID
  * is recorded (ctx.update) before the first output, so a restart can tell whether that series was published.
  * @throws MODEL_ERR_CANCELLED when cancelled; every error of loadPack, restoreDicomSeries and the sink
@@ -67,6 +67,7 @@ export async function restoreFrames(
       strength: job.spec.strength,
       task: job.spec.task,
       steps: job.spec.steps ?? ctx.defaultSteps,
+      video: job.spec.video,
       takenSeriesNumbers: ctx.takenSeriesNumbers(s.studyInstanceUid),
       softwareVersion: ctx.softwareVersion,
       signal: ctx.signal,

@@ -106,6 +106,10 @@ describe('JobService', () => {
       code: 'SRV_ERR_BAD_REQUEST',
       details: { field: 'strength' },
     });
+    await expect(env.jobs.submit({ ...base, video: 'vp9' as unknown as 'h264' }, 't')).rejects.toMatchObject({
+      code: 'SRV_ERR_BAD_REQUEST',
+      details: { field: 'video' },
+    });
     await expect(env.jobs.submit({ ...base, task: 'sharpen' as unknown as 'auto' }, 't')).rejects.toMatchObject({
       code: 'SRV_ERR_BAD_REQUEST',
     });
