@@ -9,6 +9,7 @@ import { browseRoutes } from './http/browseRoutes.js';
 import { errorHandler } from './http/errorHandler.js';
 import { jobRoutes, type JobsApi } from './http/jobRoutes.js';
 import type { ServerConfig } from './config/index.js';
+import type { ServerStatus } from '../wire/index.js';
 
 export interface AppDeps {
   readonly config: ServerConfig;
@@ -19,6 +20,8 @@ export interface AppDeps {
   /** The DICOMweb service over the local store (server/dicomweb), mounted behind the token at /dicom-web. */
   readonly dicomWeb?: Router;
   readonly version: string;
+  /** What `GET /api/status` answers (the demo study's generation state); without it the route says idle. */
+  readonly status?: () => ServerStatus;
 }
 
 /** Who made a request, for the audit log: one shared token, so the caller's address is what tells callers apart. */
@@ -65,6 +68,9 @@ export function createApp(d: AppDeps): Express {
     '/api',
     auth,
     express.json({ limit: '1mb' }),
+    express.Router().get('/status', (_req, res) => {
+      res.json(d.status?.() ?? ({ demo: { state: 'idle' } } satisfies ServerStatus));
+    }),
     browseRoutes(d.sources),
     jobRoutes(d.jobs, d.audit, actorOf, (id) => d.config.sources.some((s) => s.id === id && s.pushBack === true)),
   );

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../common/index.js';
-import { DEMO_DEFAULTS, writeDemoStudy } from '../demo/index.js';
+import { DEMO_DEFAULTS, writeDemoStudy, type DemoOptions } from '../demo/index.js';
 import { LocalStore, LocalStoreAdapter, type PacsAdapter } from '../pacs-adapters/index.js';
 import { actorOf, createApp } from './app.js';
 import { fileAuditLog } from './AuditLog.js';
@@ -12,6 +12,8 @@ import { prepareDataDir } from './prepareDataDir.js';
 import type { ServerConfig } from './config/index.js';
 import { sourceAdapters } from './sourceAdapters.js';
 import { attachJobStream } from './ws/index.js';
+import { DemoStatusTracker } from './demoStatus.js';
+import type { ServerStatus } from '../wire/index.js';
 
 /** Limits on how slowly a client may send a request. Bodies keep Node's requestTimeout (5 min) for large STOWs. */
 export const HTTP_TIMEOUTS = Object.freeze({ headersMs: 15_000, checkMs: 2_000 });
@@ -25,6 +27,8 @@ export interface RunningServer {
   readonly demoReady: Promise<void>;
   /** True when this start generates the demo study (the store was empty): `demoReady` then says when it is there. */
   readonly demoPending: boolean;
+  /** What `GET /api/status` answers: the demo study's generation state. */
+  status(): ServerStatus;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,8 @@ export async function startServer(
     version: string;
     /** Demo generation progress (done of total steps, what was just made), for the start banner. */
     onDemoProgress?: (done: number, total: number, label: string) => void;
+    /** Overrides of the demo study's size and workers (tests make a small one, in-thread: `workers: 0`). */
+    demo?: Partial<Omit<DemoOptions, 'softwareVersion' | 'onProgress'>>;
   },
 ): Promise<RunningServer> {
   const log = o.logger;
@@ -69,8 +75,12 @@ export async function startServer(
     await store.close();
     throw e;
   }
+  const demoPending = config.demoWhenEmpty && store.stats().instances === 0;
+  const demoStatus = new DemoStatusTracker(demoPending);
+  const status = (): ServerStatus => ({ demo: demoStatus.status });
   const app = createApp({
     config,
+    status,
     sources,
     jobs,
     audit,
@@ -100,19 +110,28 @@ export async function startServer(
   const url = `http://${config.host}:${port}`;
   const watch = config.watch ? jobs.startWatching({ ...config.watch }) : undefined;
   let closing = false;
-  const demoPending = config.demoWhenEmpty && store.stats().instances === 0;
   const demoReady = demoPending
     ? writeDemoStudy(store, {
         ...DEMO_DEFAULTS,
         workers: Math.min(2, availableParallelism()),
         softwareVersion: o.version,
-        ...(o.onDemoProgress ? { onProgress: o.onDemoProgress } : {}),
+        ...o.demo,
+        onProgress: (done, total, label) => {
+          demoStatus.progress(done, total, label);
+          o.onDemoProgress?.(done, total, label);
+        },
       }).then(
-        (r) => log.info({ series: r.series.length }, 'demo data ready'),
-        (e: unknown) =>
-          closing
-            ? log.info('demo data generation interrupted by shutdown; nothing was published, it restarts next time')
-            : log.error({ err: e instanceof Error ? e.message : String(e) }, 'demo data failed'),
+        (r) => {
+          demoStatus.ready();
+          log.info({ series: r.series.length }, 'demo data ready');
+        },
+        (e: unknown) => {
+          const reason = e instanceof Error ? e.message : String(e);
+          demoStatus.failed(closing ? 'interrupted by shutdown; it restarts at the next start' : reason);
+          if (closing)
+            log.info('demo data generation interrupted by shutdown; nothing was published, it restarts next time');
+          else log.error({ err: reason }, 'demo data failed');
+        },
       )
     : Promise.resolve();
   return {
@@ -122,6 +141,7 @@ export async function startServer(
     store,
     demoReady,
     demoPending,
+    status,
     close: async () => {
       closing = true;
       // server.close() resolves only when every connection has ended, and an open job websocket lasts as long as

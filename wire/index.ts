@@ -30,3 +30,4 @@ export {
   WS_CLOSE,
 } from './jobMessages.js';
 export type { ClientMessage, ServerMessage } from './jobMessages.js';
+export type { DemoState, DemoStatus, ServerStatus } from './ServerStatus.js';

@@ -103,7 +103,7 @@ export class DemoProgress {
     this.rewriting = false;
     this.out.write(
       ok
-        ? `demo study: ready${viewer ? ` (reload the series list, or open ${viewer})` : ''}\n`
+        ? `demo study: ready${viewer ? ` (the viewer lists it by itself: ${viewer})` : ''}\n`
         : 'demo study: not generated (see the log above)\n',
     );
   }

@@ -59,7 +59,7 @@ describe('DemoProgress', () => {
     const lines = text().trim().split('\n');
     expect(lines).toHaveLength(5);
     expect(lines[0]).toBe('demo study: generating, 2 % (step 1)');
-    expect(lines[4]).toBe('demo study: ready (reload the series list, or open http://127.0.0.1:8470/#token=t)');
+    expect(lines[4]).toBe('demo study: ready (the viewer lists it by itself: http://127.0.0.1:8470/#token=t)');
   });
 
   it('rewrites one line on a terminal, and says when generation failed', () => {

@@ -206,7 +206,7 @@ describeIfChromium('newcomer walk-through (README start command, banner link, de
       await serve!.waitFor(/demo study: generating, \d+ %/, 60_000);
       await serve!.waitFor(/demo study: ready/, DEMO_MS);
       lap('demo study ready');
-      // What the console says to do: reload the series list.
+      // The list fills by itself once the demo is ready (it polls /api/status); ↻ only makes it immediate.
       await page.click('#studies-refresh');
       await until(
         page,

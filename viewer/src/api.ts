@@ -4,6 +4,7 @@ import type {
   JobRecord,
   JobSubmission,
   SeriesSummary,
+  ServerStatus,
   StudySummary,
 } from '../../wire/index.js';
 import { ViewerError } from './errors.js';
@@ -30,6 +31,11 @@ export class ApiClient {
     return { Authorization: `Bearer ${token}` };
   }
 
+  /** The server's state: the demo study's generation (`GET /api/status`). */
+  status(): Promise<ServerStatus> {
+    return this.json('/api/status');
+  }
+
   studies(source = 'local'): Promise<StudySummary[]> {
     return this.json(`/api/sources/${encodeURIComponent(source)}/studies`);
   }
@@ -46,6 +52,11 @@ export class ApiClient {
 
   jobs(limit = 20): Promise<JobList> {
     return this.json(`/api/jobs?limit=${limit}`);
+  }
+
+  /** Cancels a queued or running job (`DELETE /api/jobs/{id}`); resolves with its record. */
+  cancelJob(id: string): Promise<JobRecord> {
+    return this.json(`/api/jobs/${encodeURIComponent(id)}`, { method: 'DELETE' });
   }
 
   job(id: string): Promise<JobRecord> {

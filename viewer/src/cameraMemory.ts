@@ -32,3 +32,30 @@ export class CameraMemory {
     return this.cameras.get(key) ?? FITTED;
   }
 }
+
+/** A window (VOI range, in modality units: HU for CT) the reader set on a series. */
+export interface PaneWindow {
+  readonly lower: number;
+  readonly upper: number;
+}
+
+/**
+ * Window/level per series, like zoom and pan: a preset or a window/level drag on a series comes back with it (the lung
+ * window set on a CT is there again after another series was opened), and a series the reader never windowed opens
+ * with its own default window. `leave` takes the window only when the reader set it (undefined: the default, which is
+ * then forgotten).
+ */
+export class WindowMemory {
+  private readonly windows = new Map<string, PaneWindow>();
+
+  leave(key: string, window: PaneWindow | undefined): void {
+    if (window && Number.isFinite(window.lower) && Number.isFinite(window.upper) && window.upper > window.lower)
+      this.windows.set(key, { lower: window.lower, upper: window.upper });
+    else this.windows.delete(key);
+  }
+
+  /** The window a series opens with, or undefined: its default. */
+  open(key: string): PaneWindow | undefined {
+    return this.windows.get(key);
+  }
+}

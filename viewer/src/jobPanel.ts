@@ -2,6 +2,7 @@ import type { JobRecord, JobTask, Strength } from '../../wire/index.js';
 import type { ApiClient } from './api.js';
 import { h } from './dom.js';
 import { describeError } from './errors.js';
+import { cancellable } from './jobCancel.js';
 import { progressText, type JobProgressStore } from './jobProgress.js';
 
 export interface JobPanelElements {
@@ -27,11 +28,14 @@ const POLL_MS = 1500;
 
 /**
  * The job launcher (task, strength, steps → `POST /api/jobs` through `onLaunch`) and the job list (`GET /api/jobs`,
- * polled while the page is visible) with task and strength, a progress bar per job and a Review button.
+ * polled while the page is visible) with task and strength, a progress bar per job, a Review button and, while a job is
+ * queued or running, a Cancel button (`DELETE /api/jobs/{id}`, no confirmation: the original is never touched).
  */
 export class JobPanel {
   private timer: number | undefined;
   private jobs: readonly JobRecord[] = [];
+  /** Jobs whose cancel was asked and not answered yet (the server answers when the run has stopped). */
+  private readonly cancelling = new Set<string>();
 
   constructor(
     private readonly api: ApiClient,
@@ -126,6 +130,18 @@ export class JobPanel {
     const { done, total } = this.progress.get(job.id);
     const review = h('button', { type: 'button', class: 'review', 'data-job': job.id }, 'Review');
     review.addEventListener('click', () => this.onReview(job));
+    let cancel: HTMLButtonElement | undefined;
+    if (cancellable(job.state)) {
+      // A poll while the cancel is under way must not offer it again.
+      const pending = this.cancelling.has(job.id);
+      const button = h(
+        'button',
+        { type: 'button', class: 'cancel', 'data-job': job.id, disabled: pending },
+        pending ? 'Cancelling…' : 'Cancel',
+      );
+      button.addEventListener('click', () => void this.cancel(job.id, button));
+      cancel = button;
+    }
     return h(
       'li',
       { 'data-job': job.id, 'data-state': job.state },
@@ -134,6 +150,24 @@ export class JobPanel {
       h('progress', { max: Math.max(1, total), value: done }),
       h('span', { class: 'meta' }, this.metaText(job)),
       review,
+      cancel,
     );
+  }
+
+  private async cancel(jobId: string, button: HTMLButtonElement): Promise<void> {
+    if (this.cancelling.has(jobId)) return;
+    this.cancelling.add(jobId);
+    button.disabled = true;
+    button.textContent = 'Cancelling…';
+    try {
+      await this.api.cancelJob(jobId);
+      this.els.message.textContent = '';
+    } catch (e) {
+      // A job that ended meanwhile: SRV_ERR_CONFLICT with its state; the refresh shows it.
+      this.els.message.textContent = describeError(e);
+    } finally {
+      this.cancelling.delete(jobId);
+    }
+    await this.refresh();
   }
 }

@@ -1,5 +1,5 @@
 import { Enums, RenderingEngine, type Types } from '@cornerstonejs/core';
-import { CameraMemory, isFitted, type PaneCamera } from './cameraMemory.js';
+import { CameraMemory, isFitted, WindowMemory, type PaneCamera, type PaneWindow } from './cameraMemory.js';
 import type { DifferenceImages } from './differenceImages.js';
 import { guardEmptyPane } from './emptyPaneGuard.js';
 import { pairByIndex, pairSlices, pairWithSubset, type SlicePairing } from './pairing.js';
@@ -97,6 +97,8 @@ export class Review {
   private unpaired?: number;
   /** Zoom and pan per series (the restored pane's under `restored:<original series>`). */
   private readonly cameras = new CameraMemory();
+  /** Window/level per original series (the restored pane follows it through the VOI sync). */
+  private readonly windows = new WindowMemory();
   /** The camera the restored pane takes with its first stack after a new original series, then undefined. */
   private restoredCamera?: PaneCamera;
   private readonly listeners: Record<ReviewEvent, (() => void)[]> = {
@@ -270,6 +272,7 @@ export class Review {
     const left = this.original;
     if (left) {
       this.cameras.leave(left.seriesInstanceUid, cameraOf(this.viewport('original')));
+      this.windows.leave(left.seriesInstanceUid, readerWindowOf(this.viewport('original')));
       if (this.restoredCurrent()) this.cameras.leave(restoredKey(left), cameraOf(this.viewport('restored')));
     }
     this.restoredCamera = this.cameras.open(restoredKey(stack));
@@ -297,6 +300,11 @@ export class Review {
       await vp.setStack([...stack.imageIds], Math.floor(stack.imageIds.length / 2));
       // Cornerstone carries the previous stack's zoom and pan over: this series opens with its own.
       setCamera(vp, this.cameras.open(stack.seriesInstanceUid));
+      // Likewise its window: the one the reader left it with, else its own default (Cornerstone would otherwise keep
+      // treating the previous series' window as set by the reader).
+      const window = this.windows.open(stack.seriesInstanceUid);
+      if (window) vp.setProperties({ voiRange: { lower: window.lower, upper: window.upper } });
+      else vp.resetProperties();
     });
     vp.render();
   }
@@ -517,6 +525,16 @@ export class Review {
 /** The restored pane's camera memory key for an original series (whichever job restored it). */
 function restoredKey(original: SeriesStack): string {
   return `restored:${original.seriesInstanceUid}`;
+}
+
+/**
+ * The window the reader set on a pane (a preset, a window/level drag, or one synchronised from the other pane: all go
+ * through `setProperties`), or undefined when it shows its series' default window.
+ */
+function readerWindowOf(vp: Types.IStackViewport): PaneWindow | undefined {
+  if (!vp.getCurrentImageId()) return undefined;
+  const p = vp.getProperties();
+  return p.isComputedVOI === false && p.voiRange ? { lower: p.voiRange.lower, upper: p.voiRange.upper } : undefined;
 }
 
 function cameraOf(vp: Types.IStackViewport): PaneCamera {

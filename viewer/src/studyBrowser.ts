@@ -1,5 +1,6 @@
-import type { SeriesSummary, StudySummary } from '../../wire/index.js';
+import type { DemoStatus, SeriesSummary, StudySummary } from '../../wire/index.js';
 import type { ApiClient } from './api.js';
+import { demoPollMs, emptyStudyListText } from './demoStatus.js';
 import { h } from './dom.js';
 import { describeError } from './errors.js';
 import { seriesCountText } from './seriesCount.js';
@@ -19,6 +20,9 @@ export class StudyBrowser {
   private selectedSeries?: string;
   /** The series of the study shown in the series list. */
   private shown: readonly SeriesSummary[] = [];
+  /** The demo study's generation has ended (or was never running): the server's status is not asked again. */
+  private demoSettled = false;
+  private demoTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly api: ApiClient,
@@ -29,14 +33,33 @@ export class StudyBrowser {
     els.refresh.addEventListener('click', () => void this.refresh());
   }
 
+  /**
+   * Lists the studies. While the server generates the demo study, the empty list says so with its progress and the
+   * list refreshes itself every `DEMO_POLL_MS` until the generation has ended (then once more: the study is there).
+   */
   async refresh(): Promise<void> {
+    clearTimeout(this.demoTimer);
+    this.demoTimer = undefined;
     let studies: StudySummary[];
+    let demo: DemoStatus | undefined;
     try {
+      // The status first: 'ready' is said once the study is published, so the list asked for next has it.
+      demo = this.demoSettled
+        ? undefined
+        : await this.api.status().then(
+            (s) => s.demo,
+            () => undefined,
+          );
       studies = await this.api.studies();
     } catch (e) {
       this.onError(describeError(e));
       return;
     }
+    // A generation that has ended (or never ran): nothing more to wait for. An unanswered status (no or a wrong token
+    // yet) is asked again at the next refresh.
+    if (demo && demo.state !== 'generating') this.demoSettled = true;
+    const pollMs = demoPollMs(demo);
+    if (pollMs !== undefined) this.demoTimer = setTimeout(() => void this.refresh(), pollMs);
     this.els.studies.replaceChildren(
       ...studies.map((s) => {
         const li = h(
@@ -55,7 +78,10 @@ export class StudyBrowser {
         return li;
       }),
     );
-    if (studies.length === 0) this.els.studies.replaceChildren(h('li', { class: 'empty' }, 'No studies in the store'));
+    if (studies.length === 0)
+      this.els.studies.replaceChildren(
+        h('li', { class: 'empty', 'data-demo': demo?.state ?? 'unknown' }, emptyStudyListText(demo)),
+      );
     if (this.selectedStudy) await this.showSeries(this.selectedStudy);
   }
 
