@@ -47,11 +47,12 @@ from gsdiff.trn_tconv import CentreFrameTrn, TemporalConvTailRefineNetwork  # no
 DEFAULTS = {'steps': 10, 'strength': 0.1, 'start_noise': 0.0, 'eta': 0.0, 'tile_overlap': 8}
 
 
-def provenance(run: Path, stages: list[str]) -> dict:
+def provenance(run: Path, stages: list[str], trn_run: Path | None = None) -> dict:
     out: dict = {}
     for stage in stages:
-        state = torch.load(run / f'{stage}.pt', map_location='cpu')
-        cfg_file = run / f'{stage}.config.json'
+        folder = trn_run if stage == 'trn' and trn_run is not None else run
+        state = torch.load(folder / f'{stage}.pt', map_location='cpu')
+        cfg_file = folder / f'{stage}.config.json'
         out[stage] = {
             'steps': state['step'],
             'minutes': round(state['elapsed_s'] / 60, 1),
@@ -89,7 +90,12 @@ def files_map(out: Path) -> dict[str, str]:
     return {p.relative_to(out).as_posix(): sha256(p) for p in sorted(out.rglob('*')) if p.is_file()}
 
 
-def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
+def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: Path | None = None,
+                  start_timestep: str | None = None) -> None:  # fmt: skip
+    """``trn_run``: take the TRN from that run's trn.pt (its weight average when it keeps one) instead of the joint
+    stage's copy, the campaign's rule when the TRN trained on after the joint stage (the diffusion branch is the joint
+    stage's). ``start_timestep``: the pack's defaults.start_timestep ('matched' or an integer), chosen by the
+    start-timestep ablation on the dev slab; default: what the joint stage trained."""
     aux = torch.load(run / 'aux.pt', map_location='cpu')
     vae = torch.load(run / 'vae.pt', map_location='cpu')
     joint = torch.load(run / 'joint.pt', map_location='cpu')
@@ -103,6 +109,8 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
             src = joint  # the joint stage fine-tunes the VAE decoder
         m.load_state_dict(averaged_weights(src, name))
         models[name] = m.eval()
+    if trn_run is not None:
+        models['trn'].load_state_dict(averaged_weights(torch.load(trn_run / 'trn.pt', map_location='cpu'), 'trn'))
     fresh_out(out)
     extra = trn_frame_spec(models['trn'], cfg)
     for spec in specs(models, cfg) + ([extra] if extra else []):
@@ -155,12 +163,20 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str) -> None:
                 if joint['extra'].get('start_timestep') == 'matched'
                 else {}
             ),
+            **(
+                {'start_timestep': start_timestep if start_timestep == 'matched' else int(start_timestep),
+                 'start_t_max': int(joint['extra'].get('start_t_max', 25))}
+                if start_timestep is not None
+                else {}
+            ),  # fmt: skip
         },
         'prompts': {
             'recognition': 'What kinds of degradation types are in this image?',
             'template': 'Please remove the [degradation] from this image or video',
         },
-        'training': provenance(run, ['aux', 'vae', *(['trn'] if (run / 'trn.pt').exists() else []), 'joint']),
+        'training': provenance(
+            run, ['aux', 'vae', *(['trn'] if (trn_run or run / 'trn.pt').exists() else []), 'joint'], trn_run
+        ),
     }
     (out / 'model_index.json').write_text(jsonfmt.dumps(index))
 
@@ -265,13 +281,20 @@ def main() -> None:
     p.add_argument('--config', choices=sorted(CONFIGS), default=None, help="default: the checkpoint's")
     p.add_argument('--out', type=Path, required=True)
     p.add_argument('--version', default='0.1.0')
+    p.add_argument('--trn', type=Path, default=None,
+                   help="--run: take the TRN from this run folder's trn.pt (its weight average when kept)")
+    p.add_argument('--start-timestep', default=None,
+                   help="--run: the pack's defaults.start_timestep, 'matched' or an integer 1..999")
     args = p.parse_args()
     torch.set_num_threads(2)
     if sum(a is not None for a in (args.run, args.redcnn, args.dncnn)) != 1:
         raise SystemExit('export_pack: expected exactly one of --run, --redcnn or --dncnn')
     if args.run is not None:
         name = args.config or torch.load(args.run / 'joint.pt', map_location='cpu')['config']
-        export_gsdiff(args.run, args.out, CONFIGS[name], args.version)
+        if args.start_timestep is not None and args.start_timestep != 'matched':
+            if not args.start_timestep.isdigit() or not 1 <= int(args.start_timestep) <= 999:
+                raise SystemExit(f"export_pack: --start-timestep: expected 'matched' or 1..999, got {args.start_timestep!r}")
+        export_gsdiff(args.run, args.out, CONFIGS[name], args.version, args.trn, args.start_timestep)
     elif args.redcnn is not None:
         export_redcnn(args.redcnn, args.out, args.config, args.version)
     else:

@@ -195,6 +195,8 @@ class Run:
                 group['lr'] = self.args.lr
         session = self.session()
         session['lr'] = opt.param_groups[0]['lr']
+        # what a resume must repeat to continue the same run (docs/RESULTS.md gives the commands)
+        session |= {k: v for k, v in (('ema', self.args.ema), ('hf_noise', self.args.hf_noise)) if v}
         start_elapsed = self.elapsed
         if self.sampler is not None:
             self.sampler.rng = np.random.RandomState((self.args.seed * 31 + self.step) % 2**32)
