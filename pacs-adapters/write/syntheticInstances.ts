@@ -143,6 +143,21 @@ export interface EndoscopySequenceSpec {
   readonly frameTimeMs: number;
 }
 
+/** What both endoscopy encoders share: the Video Endoscopic instance, a small-bowel capsule sequence. */
+function endoscopyInstanceModules(
+  ctx: SyntheticSeriesContext,
+  s: { readonly sopInstanceUid: string; readonly instanceNumber: number },
+): NaturalDataset {
+  return {
+    ...commonModules(ctx, VIDEO_ENDOSCOPIC_IMAGE_STORAGE, s.sopInstanceUid),
+    Modality: 'ES',
+    BodyPartExamined: 'SMALLINTESTINE',
+    InstanceNumber: s.instanceNumber,
+    PatientOrientation: '',
+    ImageType: ['DERIVED', 'PRIMARY'],
+  };
+}
+
 /** One multi-frame Video Endoscopic Image instance (uncompressed RGB) from synthetic frames. */
 export function encodeEndoscopySequence(ctx: SyntheticSeriesContext, s: EndoscopySequenceSpec): Uint8Array {
   const frameBytes = s.rows * s.columns * 3;
@@ -153,12 +168,7 @@ export function encodeEndoscopySequence(ctx: SyntheticSeriesContext, s: Endoscop
   });
   const fps = 1000 / s.frameTimeMs;
   const ds: NaturalDataset = {
-    ...commonModules(ctx, VIDEO_ENDOSCOPIC_IMAGE_STORAGE, s.sopInstanceUid),
-    Modality: 'ES',
-    BodyPartExamined: 'SMALLINTESTINE',
-    InstanceNumber: s.instanceNumber,
-    PatientOrientation: '',
-    ImageType: ['DERIVED', 'PRIMARY'],
+    ...endoscopyInstanceModules(ctx, s),
     FrameTime: String(Number(s.frameTimeMs.toFixed(6))),
     CineRate: Math.round(fps),
     RecommendedDisplayFrameRate: Math.round(fps),
@@ -206,12 +216,7 @@ export interface EndoscopyVideoSpec {
  */
 export function encodeEndoscopyVideo(ctx: SyntheticSeriesContext, s: EndoscopyVideoSpec): Uint8Array {
   const ds: NaturalDataset = {
-    ...commonModules(ctx, VIDEO_ENDOSCOPIC_IMAGE_STORAGE, s.sopInstanceUid),
-    Modality: 'ES',
-    BodyPartExamined: 'SMALLINTESTINE',
-    InstanceNumber: s.instanceNumber,
-    PatientOrientation: '',
-    ImageType: ['DERIVED', 'PRIMARY'],
+    ...endoscopyInstanceModules(ctx, s),
     ...videoPixelModules({
       transferSyntaxUid: s.transferSyntaxUid,
       rows: s.rows,

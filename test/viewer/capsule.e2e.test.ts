@@ -9,7 +9,6 @@ import {
   countIn,
   events,
   openSeries,
-  paneCentre,
   restoreAndWait,
   seriesContext,
   sleep,
@@ -25,6 +24,7 @@ import {
   startViewerSession,
   stopViewerSession,
   VIEWER_ARTIFACTS,
+  dragZoomAndPan,
 } from './harness.js';
 
 const ARTIFACTS = VIEWER_ARTIFACTS;
@@ -44,25 +44,6 @@ const median = (xs: number[]): number => {
 /** The cine frames logged after the event log had `from` entries. */
 async function cineFrames(page: Page, from: number): Promise<HookEvent[]> {
   return (await events(page)).slice(from).filter((e) => e.event === 'cine-frame');
-}
-
-/** Zooms a pane by a right-button drag (up: in) and pans it by a middle-button drag; returns the new camera. */
-async function zoomAndPan(page: Page, dy: number, pan: number): Promise<{ zoom: number; pan: readonly number[] }> {
-  const c = await paneCentre(page, 'original');
-  const before = (await state(page)).panes.original;
-  await page.mouse.move(c.x, c.y);
-  await page.mouse.down({ button: 'right' });
-  await page.mouse.move(c.x, c.y - dy, { steps: 5 });
-  await page.mouse.up({ button: 'right' });
-  await page.mouse.move(c.x, c.y);
-  await page.mouse.down({ button: 'middle' });
-  await page.mouse.move(c.x + pan, c.y + pan / 2, { steps: 5 });
-  await page.mouse.up({ button: 'middle' });
-  const after = await until(page, 'a zoomed and panned pane', async () => {
-    const o = (await state(page)).panes.original;
-    return Math.abs(o.zoom - before.zoom) > 0.1 && Math.abs(o.pan[0] - before.pan[0]) > 1 ? o : undefined;
-  });
-  return { zoom: after.zoom, pan: after.pan };
 }
 
 /** Plays until `count` more frames were shown (Space), pauses (Space), and returns them. */
@@ -134,7 +115,7 @@ describeIfChromium('viewer cine and capsule review (Chromium, real server)', () 
   it('keeps zoom and pan per series: a series opens fitted unless it was zoomed before, then as it was left', async () => {
     await openSeries(page, ctStudy, ctSeries, CT_SLICES);
     // A drag down zooms in.
-    const ct = await zoomAndPan(page, -90, 40);
+    const ct = await dragZoomAndPan(page, 'original', -90, 40);
     expect(ct.zoom).toBeGreaterThan(1.5);
 
     // The capsule sequence was never zoomed: fitted to the pane, not the CT's zoom.
@@ -142,7 +123,7 @@ describeIfChromium('viewer cine and capsule review (Chromium, real server)', () 
     expect(s.panes.original.zoom).toBeCloseTo(1, 3);
     expect(s.panes.original.pan[0]).toBeCloseTo(0, 3);
     expect(s.panes.original.pan[1]).toBeCloseTo(0, 3);
-    const capsule = await zoomAndPan(page, 40, -30);
+    const capsule = await dragZoomAndPan(page, 'original', 40, -30);
     expect(Math.abs(capsule.zoom - ct.zoom)).toBeGreaterThan(0.2);
 
     // Each comes back as the reader left it.
