@@ -1,7 +1,14 @@
 export { MODEL_ERRORS, ModelError, modelError } from './errors.js';
 export type { ModelErrorCode } from './errors.js';
 export { loadPack } from './pack/loadPack.js';
-export type { DenoiserPack, FilterPack, GsdiffPack, LoadedPack, LoadPackOptions } from './pack/loadPack.js';
+export type {
+  DenoiserPack,
+  FilterPack,
+  GsdiffPack,
+  LoadedPack,
+  LoadPackOptions,
+  TrnFrameStrength,
+} from './pack/loadPack.js';
 export { loadOpenCv } from './runtime/opencv.js';
 export type { OpenCv, OpenCvMat } from './runtime/opencv.js';
 export { parseModelIndex } from './pack/parseModelIndex.js';
@@ -15,6 +22,7 @@ export type {
   GsdiffModelIndex,
   ModelIndex,
   PackClass,
+  TrnStrengthSpec,
 } from './pack/ModelIndex.js';
 export { DEVICE_REQUESTS, isBundled } from './runtime/devices.js';
 export type { Device, DeviceRequest } from './runtime/devices.js';
@@ -29,6 +37,9 @@ export type {
 export type { RestoreOptions } from './pipeline/RestoreOptions.js';
 export { DEFAULT_STRENGTH, isStrength, STRENGTH_WEIGHTS, STRENGTHS } from './pipeline/Strength.js';
 export type { Strength } from './pipeline/Strength.js';
+export { strengthAction } from './pipeline/strengthAction.js';
+export type { StrengthAction } from './pipeline/strengthAction.js';
+export { readModelIndex } from './pack/readModelIndex.js';
 export type { SeriesSource } from './pipeline/SeriesSource.js';
 export { restoreWindow } from './pipeline/restoreWindow.js';
 export type {

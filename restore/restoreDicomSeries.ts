@@ -3,7 +3,7 @@ import {
   DEFAULT_STRENGTH,
   modelError,
   restoreSeries,
-  STRENGTH_WEIGHTS,
+  strengthAction,
   type LoadedPack,
   type RestoreEvent,
 } from '../models/index.js';
@@ -50,7 +50,8 @@ export async function restoreDicomSeries(
   const { series } = source;
   const h = series.firstHeader;
   const level = options.strength ?? DEFAULT_STRENGTH;
-  const strength: RunStrength = { level, weight: STRENGTH_WEIGHTS[level] };
+  // What the runtime applies for this pack (its own strengths table, else the global blend), recorded as such.
+  const strength: RunStrength = strengthAction(pack, level);
   // Refused before anything is written: a grey-scale series has no video form, and silently writing it
   // lossless would leave a site that asked for video with what its archive does not take.
   if (options.video !== undefined && series.samplesPerPixel !== 3) {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../../common/index.js';
-import { STRENGTH_WEIGHTS, type Branches, type DeviceRequest, type Strength } from '../../models/index.js';
+import { STRENGTHS, type Branches, type DeviceRequest, type Strength } from '../../models/index.js';
 import {
   evaluateClip,
   evaluateCt,
@@ -18,6 +18,7 @@ import {
   type RgbFigures,
 } from '../../validation/index.js';
 import { EXIT } from '../exitCodes.js';
+import { packStrengths, packStrengthsPhrase } from './packStrengths.js';
 import { seriesFrame, seriesFromPaths } from './seriesFromPaths.js';
 
 export interface EvaluateOptions {
@@ -125,15 +126,26 @@ function methods(
  */
 export async function evaluateCommand(o: EvaluateOptions, out: NodeJS.WritableStream): Promise<number> {
   const ms = methods(o.packs, o);
+  // How each strength acts in each pack (its own table, else the global blend): what is recorded is what runs.
+  const levels = o.strengths ?? (o.strength ? [o.strength] : []);
+  const acting = new Map(await Promise.all(levels.map(async (l) => [l, await packStrengths(o.packs, l)] as const)));
+  const record = (level: Strength): unknown => ({
+    level,
+    packs: (acting.get(level) ?? []).map(({ pack, action: { weight, ownNoiseRemoved } }) => ({
+      pack,
+      weight,
+      ...(ownNoiseRemoved === undefined ? {} : { ownNoiseRemoved }),
+    })),
+  });
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
     device: o.device,
     packs: o.packs,
-    ...(o.strength && !o.strengths ? { strength: { level: o.strength, weight: STRENGTH_WEIGHTS[o.strength] } } : {}),
-    ...(o.strengths ? { strengths: o.strengths.map((level) => ({ level, weight: STRENGTH_WEIGHTS[level] })) } : {}),
+    ...(o.strength && !o.strengths ? { strength: record(o.strength) } : {}),
+    ...(o.strengths ? { strengths: o.strengths.map(record) } : {}),
   };
   if (o.strength && !o.strengths)
-    out.write(`strength ${o.strength} (blend ${STRENGTH_WEIGHTS[o.strength]} with the input)\n`);
+    out.write(`strength ${o.strength} (${packStrengthsPhrase(acting.get(o.strength) ?? [])})\n`);
   if (o.ct) {
     const data = await readHeldOutCt(o.data, o.ct);
     const [a, b] = o.slices ?? [1, data.slices];
@@ -221,8 +233,9 @@ export async function evaluateCommand(o: EvaluateOptions, out: NodeJS.WritableSt
 }
 
 /**
- * Noise SD and edge rise of the real series against the strength's blend weight, one line per pack; weight 0 is the
- * input itself (a blend of 0 returns it), so each line starts at the input's figures.
+ * Noise SD and edge rise of the real series at each strength, one line per pack, each starting at the input's
+ * figures (x 0). The x axis is the strength's rank (low 1, medium 2, high 3), not its blend weight: a pack with a
+ * strengths table (models/README.md "Strength") may apply weight 1 at every strength and act through its TRN graphs.
  */
 function strengthPlot(
   ms: readonly Method[],
@@ -236,7 +249,8 @@ function strengthPlot(
     packs.map((p) => {
       const pts = [
         [0, pick(input)] as const,
-        ...strengths.map((st) => [STRENGTH_WEIGHTS[st], pick(figures[`${p} ${st}`])] as const),
+        // the method name is "<pack folder> [branches] [t=…] <strength>": its first word is the pack
+        ...strengths.map((st) => [STRENGTHS.indexOf(st) + 1, pick(figures[`${p} ${st}`])] as const),
       ];
       return { name: p, x: pts.map(([w]) => w), y: pts.map(([, v]) => v ?? Number.NaN) };
     });
@@ -245,8 +259,8 @@ function strengthPlot(
   const noise = svgLinePlot(
     lines((r) => r.noiseSdHu),
     {
-      title: 'noise SD in flat soft-tissue ROIs vs strength (blend weight; 0 = input)',
-      xLabel: 'blend weight (low 0.5, medium 0.75, high 1)',
+      title: 'noise SD in flat soft-tissue ROIs vs strength (0 = input)',
+      xLabel: 'strength: 0 input, 1 low, 2 medium, 3 high (the table above gives each weight)',
       yLabel: 'noise SD (HU)',
       width: w,
       height: h,
@@ -254,7 +268,7 @@ function strengthPlot(
   );
   const edges = svgLinePlot(lines(rise), {
     title: 'edge rise 10-90 % across soft-tissue/fat borders vs strength',
-    xLabel: 'blend weight (low 0.5, medium 0.75, high 1)',
+    xLabel: 'strength: 0 input, 1 low, 2 medium, 3 high',
     yLabel: `edge rise (${unit})`,
     width: w,
     height: h,

@@ -5,6 +5,7 @@ import { restoreDicomSeries, type RestoredSeries } from '../../restore/index.js'
 import { EXIT } from '../exitCodes.js';
 import { progress } from '../progress.js';
 import { VERSION } from '../version.js';
+import { strengthPhrase } from './packStrengths.js';
 import { openDestination, type RestoreDestination } from './restoreOutput.js';
 import { instanceOf, seriesFromPaths } from './seriesFromPaths.js';
 
@@ -132,7 +133,7 @@ export async function restoreCommand(
       `restored ${slices.length} image(s) of "${s.seriesDescription ?? s.seriesInstanceUid}" on ${pack.device} with ${pack.index.name} ${pack.index.version}\n`,
     );
     out.write(`degradation: ${degradation}\n`);
-    out.write(`strength: ${strength.level} (blend ${strength.weight} with the input)\n`);
+    out.write(`strength: ${strength.level} (${strengthPhrase(strength)})\n`);
     out.write(
       `derived series ${spec.seriesInstanceUid} "${spec.seriesDescription}": ${restored.instances} instance(s) -> ${result.destination}\n`,
     );

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { basename } from 'node:path';
 import type { Logger } from '../../common/index.js';
-import { STRENGTH_WEIGHTS, type DeviceRequest, type Strength } from '../../models/index.js';
+import type { DeviceRequest, Strength } from '../../models/index.js';
 import type { PacsSourceConfig } from '../../server/index.js';
 import {
   HU_WINDOWS,
@@ -15,6 +15,7 @@ import {
 } from '../../validation/index.js';
 import { EXIT } from '../exitCodes.js';
 import { progress } from '../progress.js';
+import { packStrengths, packStrengthsPhrase } from './packStrengths.js';
 import { provenance } from './provenance.js';
 import { cleanupSources, resolveSeries, type SourceContext } from './validationSources.js';
 
@@ -126,7 +127,10 @@ export async function validateCommand(o: ValidateCommandOptions, out: NodeJS.Wri
       diffWindow: { low: -100, high: 100, name: 'difference' },
       provenance: {
         ...(await provenance()),
-        ...(o.strength ? { strength: `${o.strength} (blend ${STRENGTH_WEIGHTS[o.strength]} with the input)` } : {}),
+        // The strength acts on pack methods only, each as its pack says (packStrengths).
+        ...(o.strength && o.packs.length
+          ? { strength: `${o.strength} (${packStrengthsPhrase(await packStrengths(o.packs, o.strength))})` }
+          : {}),
       },
     });
     if (o.json)

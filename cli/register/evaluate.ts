@@ -51,7 +51,7 @@ export const registerEvaluate: Registration = (program, ctx) => {
       'every pack at each of these strengths (rows "<pack> <level>"), e.g. low,medium,high',
       strengthList,
     )
-    .option('--strength-plot <file>', 'with --real and --strengths: SVG of noise SD and edge rise vs the blend weight')
+    .option('--strength-plot <file>', 'with --real and --strengths: SVG of noise SD and edge rise vs strength')
     .action(
       async (opts: {
         data: string;

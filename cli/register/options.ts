@@ -34,8 +34,11 @@ export function deviceOption(v: string): DeviceRequest {
   return v as DeviceRequest;
 }
 
-/** `--strength`: every pack's output blended with its input (models/README.md "Strength"). */
-export const STRENGTH_HELP = `restoration strength: ${STRENGTHS.map((s) => `${s} (blend ${STRENGTH_WEIGHTS[s]})`).join(', ')}`;
+/**
+ * `--strength`: every pack's output blended with its input (models/README.md "Strength"); a GSDiff pack with a
+ * `trn_frame.strengths` table says itself how each strength acts, and the help says so.
+ */
+export const STRENGTH_HELP = `restoration strength: ${STRENGTHS.map((s) => `${s} (blend ${STRENGTH_WEIGHTS[s]})`).join(', ')}, unless the pack declares its own (trn_frame.strengths)`;
 
 export function strengthOption(v: string): Strength {
   if (!isStrength(v)) throw new InvalidArgumentError(`expected one of ${STRENGTHS.join(', ')}, got "${v}"`);

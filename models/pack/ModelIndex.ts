@@ -1,3 +1,5 @@
+import type { Strength } from '../pipeline/Strength.js';
+
 /** The component names of a GSDiff pack (models/README.md). */
 export const COMPONENTS = [
   'vae_encoder',
@@ -79,7 +81,28 @@ export interface GsdiffModelIndex extends PackIndexBase {
    * [N, 3 (2 radius + 1), H, W], a frame and its radius neighbours on either side stacked as channels, -> `refined`
    * [N, 3, H, W]. With it the runtime runs the TRN once per frame on whole frames with the series' true neighbours.
    */
-  readonly trn_frame?: { readonly component: string; readonly radius: number };
+  readonly trn_frame?: {
+    readonly component: string;
+    readonly radius: number;
+    /**
+     * Optional: how each restoration strength acts in this pack (models/README.md "Strength"): its own per-frame TRN
+     * graph (same I/O as `component`) and blend weight. Present: all three strengths.
+     */
+    readonly strengths?: Readonly<Record<Strength, TrnStrengthSpec>>;
+  };
+}
+
+/**
+ * One row of `trn_frame.strengths`: the per-frame TRN graph exported at one mix of the TRN's two outputs, the blend
+ * weight applied after it, and the mix itself, recorded in derived series.
+ */
+export interface TrnStrengthSpec {
+  /** The graph's ONNX file, relative to the pack (signed in `files` like every other). */
+  readonly component: string;
+  /** Blend with the input, out = input + weight (restored - input); in (0, 1]. */
+  readonly weight: number;
+  /** The mix beta in [0, 1]: 0 keeps the full-dose reference's own noise texture, 1 removes it too. */
+  readonly own_noise_removed: number;
 }
 
 /** model_index.json of a single-network denoiser pack (a baseline such as RED-CNN), validated and frozen. */

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { describeThrown, type Logger } from '../../common/index.js';
 import { modelError } from '../errors.js';
+import { STRENGTHS, type Strength } from '../pipeline/Strength.js';
 import { createSessionOn, type Device, type DeviceRequest } from '../runtime/devices.js';
 import { loadOpenCv, type OpenCv } from '../runtime/opencv.js';
 import { tensorMetas } from '../runtime/OnnxSession.js';
@@ -25,7 +26,7 @@ import {
   type GsdiffModelIndex,
   type ModelIndex,
 } from './ModelIndex.js';
-import { parseModelIndex } from './parseModelIndex.js';
+import { readModelIndex } from './readModelIndex.js';
 
 /** What every loaded pack has: sessions created once on one device and reused for every window. */
 interface LoadedPackBase {
@@ -47,7 +48,19 @@ export interface GsdiffPack extends LoadedPackBase {
   readonly vocabPath: string;
   readonly mergesPath: string;
   /** The per-frame TRN when the pack has one (GsdiffModelIndex.trn_frame), on the same device. */
-  readonly trnFrame?: { readonly session: ort.InferenceSession; readonly radius: number };
+  readonly trnFrame?: {
+    readonly session: ort.InferenceSession;
+    readonly radius: number;
+    /** Present when the pack declares how each strength acts (trn_frame.strengths): one graph per strength. */
+    readonly byStrength?: Readonly<Record<Strength, TrnFrameStrength>>;
+  };
+}
+
+/** One strength's per-frame TRN graph (same I/O as `trnFrame.session`), its blend weight and what it removes. */
+export interface TrnFrameStrength {
+  readonly session: ort.InferenceSession;
+  readonly weight: number;
+  readonly ownNoiseRemoved: number;
 }
 
 /** A loaded, verified single-network denoiser pack (`_class_name` DenoiserPipeline, e.g. the RED-CNN baseline). */
@@ -86,25 +99,7 @@ export interface LoadPackOptions {
  */
 export async function loadPack(packDir: string, o: LoadPackOptions): Promise<LoadedPack> {
   const dir = resolve(packDir);
-  const indexFile = join(dir, 'model_index.json');
-  let raw: string;
-  try {
-    raw = await readFile(indexFile, 'utf8');
-  } catch (e) {
-    throw modelError(
-      'MODEL_ERR_PACK_NOT_FOUND',
-      `${indexFile}: cannot read: ${describeThrown(e)}`,
-      { file: indexFile },
-      e,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (e) {
-    throw modelError('MODEL_ERR_PACK_INDEX', `${indexFile}: not JSON: ${describeThrown(e)}`, { file: indexFile }, e);
-  }
-  const index = parseModelIndex(json, indexFile);
+  const index = await readModelIndex(dir);
   if (o.verifyFiles !== false) await verifyFiles(dir, index);
   const hash = createHash('sha256').update(
     JSON.stringify(Object.fromEntries(Object.entries(index.files).sort(([a], [b]) => a.localeCompare(b)))),
@@ -149,6 +144,39 @@ async function loadGsdiff(
       };
       checkTrnFrameContract(index, frame.io.trn_frame);
       trnFrame = { session: frame.sessions.trn_frame, radius: index.trn_frame.radius };
+      const table = index.trn_frame.strengths;
+      if (table) {
+        // One session per distinct file: a strength that names trn_frame's own graph shares its session.
+        const names = STRENGTHS.filter((s) => table[s].component !== index.trn_frame?.component);
+        const extra = await createSessions(
+          dir,
+          {
+            ...index,
+            components: {
+              ...index.components,
+              ...Object.fromEntries(names.map((s) => [`trn_frame_${s}`, table[s].component])),
+            },
+          },
+          names.map((s) => `trn_frame_${s}`),
+          { ...o, device },
+        );
+        const before = release;
+        release = async () => {
+          await Promise.all([before(), extra.release()]);
+        };
+        for (const s of names) checkTrnFrameContract(index, extra.io[`trn_frame_${s}`], `trn_frame_${s}`);
+        const session = (s: Strength): ort.InferenceSession =>
+          names.includes(s) ? extra.sessions[`trn_frame_${s}`] : frame.sessions.trn_frame;
+        trnFrame = {
+          ...trnFrame,
+          byStrength: Object.fromEntries(
+            STRENGTHS.map((s) => [
+              s,
+              { session: session(s), weight: table[s].weight, ownNoiseRemoved: table[s].own_noise_removed },
+            ]),
+          ) as Record<Strength, TrnFrameStrength>,
+        };
+      }
     }
     return {
       ...(trnFrame ? { trnFrame } : {}),

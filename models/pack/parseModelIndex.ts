@@ -10,6 +10,7 @@ import {
   type GsdiffModelIndex,
   type ModelIndex,
 } from './ModelIndex.js';
+import { parseTrnStrengths } from './parseTrnStrengths.js';
 
 type Json = Record<string, unknown>;
 
@@ -169,6 +170,15 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
             trn_frame: {
               component: relPath(components.trn_frame, 'components.trn_frame'),
               radius: num(obj(root.trn_frame, 'trn_frame').radius, 'trn_frame.radius', 0, 16, true),
+              ...((root.trn_frame as Json).strengths === undefined
+                ? {}
+                : {
+                    strengths: parseTrnStrengths((root.trn_frame as Json).strengths, {
+                      file,
+                      pack: base.name,
+                      components,
+                    }),
+                  }),
             },
           }),
     };
@@ -181,6 +191,7 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
     used = [
       ...Object.values(g.components),
       ...(g.trn_frame ? [g.trn_frame.component] : []),
+      ...Object.values(g.trn_frame?.strengths ?? {}).map((s) => s.component),
       g.tokenizer.vocab,
       g.tokenizer.merges,
       g.recognizer_labels,

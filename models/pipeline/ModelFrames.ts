@@ -28,7 +28,7 @@ export class ModelFrames {
   /**
    * @param src - the series
    * @param mapping - the pack's value mapping
-   * @param weight - the strength's blend weight (STRENGTH_WEIGHTS); 1 leaves the pipeline's output as it is
+   * @param weight - the strength's blend weight (strengthAction); 1 leaves the pipeline's output as it is
    */
   constructor(
     private readonly src: SeriesSource,

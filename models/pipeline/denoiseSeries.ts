@@ -9,7 +9,7 @@ import type { DenoiserSeriesTimings, RestoreEvent } from './RestoreEvent.js';
 import type { RestoreOptions } from './RestoreOptions.js';
 import { runDenoiser } from './runDenoiser.js';
 import type { SeriesSource } from './SeriesSource.js';
-import { strengthWeight } from './strengthWeight.js';
+import { strengthAction } from './strengthAction.js';
 
 /** What the degradation event of a denoiser or filter pack says: it takes no text. */
 export const DENOISER_DEGRADATION: DegradationEstimate = Object.freeze({
@@ -51,7 +51,7 @@ export async function* denoiseSeries(
   const idx = pack.index;
   const { height: th, width: tw } = idx.tile;
   const overlap = o.tileOverlap ?? idx.defaults.tile_overlap;
-  const weight = strengthWeight(o.strength);
+  const { weight } = strengthAction(pack, o.strength);
   if (src.count < 1)
     throw modelError('MODEL_ERR_BAD_INPUT', 'restoreSeries: expected at least one frame, got 0', { stage: 'input' });
   const ignored = IGNORED.filter((k) => o[k] !== undefined);

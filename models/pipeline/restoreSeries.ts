@@ -23,7 +23,7 @@ import type { RestoreOptions } from './RestoreOptions.js';
 import { restoreWindow } from './restoreWindow.js';
 import type { SeriesSource } from './SeriesSource.js';
 import { addStageTimings, emptyTimings } from './StageTimings.js';
-import { strengthWeight } from './strengthWeight.js';
+import { strengthAction } from './strengthAction.js';
 
 export type { GsdiffSeriesTimings, DenoiserSeriesTimings, RestoreEvent, SeriesTimings } from './RestoreEvent.js';
 export type { RestoreOptions } from './RestoreOptions.js';
@@ -61,7 +61,8 @@ export async function* gsdiffSeries(
   const t0 = performance.now();
   const idx = pack.index;
   const k = idx.grid.rows * idx.grid.cols;
-  const weight = strengthWeight(o.strength);
+  // The pack's own row for this strength when it declares one (its TRN graph and weight), else the global blend.
+  const { level, weight } = strengthAction(pack, o.strength);
   const steps = o.steps ?? idx.defaults.steps;
   const img2img = o.img2imgStrength ?? idx.defaults.strength;
   const startNoise = o.startNoise ?? idx.defaults.start_noise;
@@ -111,7 +112,11 @@ export async function* gsdiffSeries(
   // With a per-frame TRN the tile-windows give only the diffusion branch's correction D_V - V_d (zero for air tiles and
   // without the diffusion branch) and T(V_d) is added once per whole frame: V_r = (D_V - V_d) + T(V_d) as before.
   const branches = o.branches ?? 'full';
-  const trnFrame = branches !== 'diffusion-only' && (o.trnPerFrame ?? true) ? pack.trnFrame : undefined;
+  // A pack that declares its strengths runs the strength's own graph; the window TRN (trnPerFrame false) has one.
+  const trnFrame =
+    branches !== 'diffusion-only' && (o.trnPerFrame ?? true) && pack.trnFrame
+      ? { radius: pack.trnFrame.radius, session: (pack.trnFrame.byStrength?.[level] ?? pack.trnFrame).session }
+      : undefined;
   const segments = segmentBounds(src.count, o.segmentStarts ?? []);
   let skipped = 0;
   let done = 0;

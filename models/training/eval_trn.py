@@ -23,6 +23,7 @@ from gsdiff.build import construct  # noqa: E402
 from gsdiff.config import CONFIGS  # noqa: E402
 from gsdiff.data import ct_to_model, load_ct  # noqa: E402
 from gsdiff.ema import averaged_weights  # noqa: E402
+from gsdiff.trn_tconv import mixed  # noqa: E402
 
 LOW, HIGH = -160.0, 240.0
 
@@ -40,16 +41,22 @@ def main() -> None:
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--last-iterate', action='store_true', help="the run's last weights even where it keeps an average")
     p.add_argument('--crop', type=int, default=0, help='a centre crop of this size (a quick check; 0: whole slices)')
+    p.add_argument('--trn-mix', type=float, default=None,
+                   help='a two-output TRN (config gsdiff-t2): the mix of its outputs to run (trn_tconv.mixed; default 0)')
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     state = torch.load(args.run / 'trn.pt', map_location='cpu')
     cfg = CONFIGS[state['config']]
     trn = construct('trn', cfg).eval()
     trn.load_state_dict(averaged_weights(state, 'trn', not args.last_iterate))
+    if getattr(trn, 'outputs', 1) > 1:
+        trn = mixed(trn, args.trn_mix or 0.0).eval()
+    elif args.trn_mix is not None:
+        raise SystemExit(f"eval_trn: --trn-mix needs a two-output TRN, {args.run / 'trn.pt'} has config {cfg.name}")
     series = load_ct(args.data / 'ct' / args.ct)
     k = cfg.frames
     span = cfg.ct_high_hu - cfg.ct_low_hu
-    out: dict = {'run': str(args.run), 'crop': args.crop, 'step': state['step'], 'weights': 'last' if args.last_iterate or not state.get('ema') else 'ema', 'minutes': round(state['elapsed_s'] / 60, 1), 'doses': {}}
+    out: dict = {'run': str(args.run), 'crop': args.crop, 'step': state['step'], 'weights': 'last' if args.last_iterate or not state.get('ema') else 'ema', 'minutes': round(state['elapsed_s'] / 60, 1), 'trn_mix': args.trn_mix, 'doses': {}}
     for r in series.realisations:
         clean = torch.from_numpy(r.clean[:].astype('float32'))
         noisy = torch.from_numpy(r.noisy[:].astype('float32'))

@@ -19,6 +19,7 @@ import argparse
 import json
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import onnx
@@ -38,7 +39,11 @@ from gsdiff.onnx_io import compact_tensor_names, export  # noqa: E402
 from gsdiff.redcnn import RedCnn  # noqa: E402
 from gsdiff.scheduler import scheduler_config  # noqa: E402
 from gsdiff.tokenizer import write_tokenizer_files  # noqa: E402
-from gsdiff.trn_tconv import CentreFrameTrn, TemporalConvTailRefineNetwork  # noqa: E402
+from gsdiff.trn_tconv import CentreFrameTrn, TemporalConvTailRefineNetwork, mixed  # noqa: E402
+
+STRENGTH_NAMES = ('low', 'medium', 'high')
+# the per-frame TRN graph of each strength (model_index trn_frame.strengths); medium is the plain trn_frame
+STRENGTH_COMPONENT = {'low': 'trn_frame_low', 'medium': 'trn_frame', 'high': 'trn_frame_high'}
 
 # Inference defaults: a 10-step DDIM schedule entered at strength 0.1, i.e. one step at t = 1, with a deterministic
 # start (start_noise 0: z_t = sqrt(abar_t) f_d, no noise drawn), the path L_rec trained (train.py T_REC = 10). With
@@ -90,12 +95,27 @@ def files_map(out: Path) -> dict[str, str]:
     return {p.relative_to(out).as_posix(): sha256(p) for p in sorted(out.rglob('*')) if p.is_file()}
 
 
+def load_trn_outputs(trn_run: Path) -> TemporalConvTailRefineNetwork | None:
+    """The run's TRN when it has several outputs (config gsdiff-t2, train.py --own-noise), else None."""
+    state = torch.load(trn_run / 'trn.pt', map_location='cpu')
+    cfg = CONFIGS[state['config']]
+    if cfg.trn_outputs == 1:
+        return None
+    trn = TemporalConvTailRefineNetwork(cfg.trn_depth, cfg.trn_width, cfg.trn_radius, outputs=cfg.trn_outputs)
+    trn.load_state_dict(averaged_weights(state, 'trn'))
+    return trn.eval()
+
+
 def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: Path | None = None,
-                  start_timestep: str | None = None) -> None:  # fmt: skip
+                  start_timestep: str | None = None, trn_mix: float | None = None,
+                  trn_strengths: dict[str, float] | None = None) -> None:  # fmt: skip
     """``trn_run``: take the TRN from that run's trn.pt (its weight average when it keeps one) instead of the joint
     stage's copy, the campaign's rule when the TRN trained on after the joint stage (the diffusion branch is the joint
     stage's). ``start_timestep``: the pack's defaults.start_timestep ('matched' or an integer), chosen by the
-    start-timestep ablation on the dev slab; default: what the joint stage trained."""
+    start-timestep ablation on the dev slab; default: what the joint stage trained. A two-output TRN (``trn_run`` of
+    config gsdiff-t2) is exported mixed (trn_tconv.mixed): ``trn_mix`` one beta for every graph, or ``trn_strengths``
+    a beta per strength, each a per-frame graph listed in model_index trn_frame.strengths (the window graph at the low
+    strength's beta, the target the diffusion branch was trained against)."""
     aux = torch.load(run / 'aux.pt', map_location='cpu')
     vae = torch.load(run / 'vae.pt', map_location='cpu')
     joint = torch.load(run / 'joint.pt', map_location='cpu')
@@ -109,11 +129,25 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: 
             src = joint  # the joint stage fine-tunes the VAE decoder
         m.load_state_dict(averaged_weights(src, name))
         models[name] = m.eval()
-    if trn_run is not None:
+    outputs = load_trn_outputs(trn_run) if trn_run is not None else None
+    if (trn_mix is not None or trn_strengths is not None) and outputs is None:
+        raise SystemExit(f'export_pack: --trn-mix/--trn-strengths need a two-output TRN run (config gsdiff-t2), got {trn_run}')
+    if outputs is not None and trn_mix is None and trn_strengths is None:
+        raise SystemExit(f'export_pack: {trn_run} has a two-output TRN: give --trn-mix or --trn-strengths')
+    by_strength: list[Spec] = []
+    if outputs is not None:
+        window_beta = trn_mix if trn_mix is not None else trn_strengths['low']  # type: ignore[index]
+        models['trn'].load_state_dict(mixed(outputs, window_beta).state_dict())
+        if trn_strengths is not None:
+            for level in ('low', 'high'):
+                spec = trn_frame_spec(mixed(outputs, trn_strengths[level]), cfg)
+                by_strength.append(replace(spec, name=STRENGTH_COMPONENT[level]))  # type: ignore[arg-type]
+    elif trn_run is not None:
         models['trn'].load_state_dict(averaged_weights(torch.load(trn_run / 'trn.pt', map_location='cpu'), 'trn'))
     fresh_out(out)
-    extra = trn_frame_spec(models['trn'], cfg)
-    for spec in specs(models, cfg) + ([extra] if extra else []):
+    frame_trn = mixed(outputs, trn_strengths['medium'] if trn_strengths else trn_mix) if outputs is not None else models['trn']  # type: ignore[arg-type]
+    extra = trn_frame_spec(frame_trn, cfg)
+    for spec in specs(models, cfg) + ([extra] if extra else []) + by_strength:
         g = torch.Generator().manual_seed(1)
         example = spec.make_inputs(0, g)  # type: ignore[operator]
         path = out / spec.name / 'model.onnx'
@@ -137,10 +171,15 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: 
         'format_version': 1,
         'name': cfg.name,
         'version': version,
-        'components': {name: f'{name}/model.onnx' for name in [*COMPONENTS, *(['trn_frame'] if extra else [])]},
+        'components': {name: f'{name}/model.onnx' for name in [*COMPONENTS, *(['trn_frame'] if extra else []),
+                                                                *[b.name for b in by_strength]]},  # fmt: skip
         # the TRN once per frame on whole slices (gsdiff/trn_tconv.py CentreFrameTrn): the runtime stacks each frame's
-        # radius neighbours on either side as the graph's input channels
-        **({'trn_frame': {'radius': cfg.trn_radius}} if extra else {}),
+        # radius neighbours on either side as the graph's input channels; with a strengths table each strength runs its
+        # own mix of the two outputs, the whole network's output (weight 1, no blend with the input)
+        **({'trn_frame': {'radius': cfg.trn_radius, **({'strengths': {
+            level: {'component': f'{STRENGTH_COMPONENT[level]}/model.onnx', 'weight': 1,
+                    'own_noise_removed': trn_strengths[level]} for level in STRENGTH_NAMES}} if trn_strengths else {}),
+            **({'own_noise_removed': trn_mix} if trn_mix is not None else {})}} if extra else {}),  # fmt: skip
         'tokenizer': {'vocab': 'tokenizer/vocab.json', 'merges': 'tokenizer/merges.txt', 'max_length': cfg.max_length},
         'recognizer_labels': 'degradation_recognizer/labels.json',
         'scheduler': 'scheduler/scheduler_config.json',
@@ -285,6 +324,11 @@ def main() -> None:
                    help="--run: take the TRN from this run folder's trn.pt (its weight average when kept)")
     p.add_argument('--start-timestep', default=None,
                    help="--run: the pack's defaults.start_timestep, 'matched' or an integer 1..999")
+    p.add_argument('--trn-mix', default=None,
+                   help='--trn of config gsdiff-t2: one beta in [0, 1] for every TRN graph (0 keeps the references\' own '
+                        'noise texture, 1 removes it too)')
+    p.add_argument('--trn-strengths', default=None,
+                   help='--trn of config gsdiff-t2: betas low,medium,high, a per-frame TRN graph each (trn_frame.strengths)')
     args = p.parse_args()
     torch.set_num_threads(2)
     if sum(a is not None for a in (args.run, args.redcnn, args.dncnn)) != 1:
@@ -294,7 +338,21 @@ def main() -> None:
         if args.start_timestep is not None and args.start_timestep != 'matched':
             if not args.start_timestep.isdigit() or not 1 <= int(args.start_timestep) <= 999:
                 raise SystemExit(f"export_pack: --start-timestep: expected 'matched' or 1..999, got {args.start_timestep!r}")
-        export_gsdiff(args.run, args.out, CONFIGS[name], args.version, args.trn, args.start_timestep)
+        mix = strengths = None
+        if args.trn_mix is not None:
+            mix = float(args.trn_mix)
+            if not 0.0 <= mix <= 1.0:
+                raise SystemExit(f'export_pack: --trn-mix: expected a number in [0, 1], got {args.trn_mix}')
+        if args.trn_strengths is not None:
+            parts = args.trn_strengths.split(',')
+            try:
+                betas = [float(v) for v in parts]
+            except ValueError:
+                betas = []
+            if len(betas) != 3 or not all(0.0 <= b <= 1.0 for b in betas):
+                raise SystemExit(f'export_pack: --trn-strengths: expected low,medium,high in [0, 1], got {args.trn_strengths!r}')
+            strengths = dict(zip(STRENGTH_NAMES, betas))
+        export_gsdiff(args.run, args.out, CONFIGS[name], args.version, args.trn, args.start_timestep, mix, strengths)
     elif args.redcnn is not None:
         export_redcnn(args.redcnn, args.out, args.config, args.version)
     else:

@@ -57,10 +57,10 @@ from gsdiff.mapping import clip_normalise, splice  # noqa: E402
 from gsdiff.noise_level import T_MAX, estimate_sigma, matched_timestep  # noqa: E402
 from gsdiff.redcnn import RedCnn  # noqa: E402
 from gsdiff.scheduler import alphas_cumprod, scheduler_config  # noqa: E402
-from gsdiff.ema import WeightAverage  # noqa: E402
+from gsdiff.ema import WeightAverage, averaged_weights  # noqa: E402
 from gsdiff.state import data_manifest, read_state, write_state  # noqa: E402
 from gsdiff.tokenizer import ClipTokenizer, write_tokenizer_files  # noqa: E402
-from gsdiff.trn_tconv import TemporalConvTailRefineNetwork, from_single_frame  # noqa: E402
+from gsdiff.trn_tconv import TemporalConvTailRefineNetwork, from_single_frame, with_outputs  # noqa: E402
 
 STAGES = ('aux', 'vae', 'joint', 'redcnn', 'dncnn', 'trn')
 LAMBDA_REC, LAMBDA_CON, CON_MARGIN = 0.2, 0.01, 1.0
@@ -196,7 +196,8 @@ class Run:
         session = self.session()
         session['lr'] = opt.param_groups[0]['lr']
         # what a resume must repeat to continue the same run (docs/RESULTS.md gives the commands)
-        session |= {k: v for k, v in (('ema', self.args.ema), ('hf_noise', self.args.hf_noise)) if v}
+        session |= {k: v for k, v in (('ema', self.args.ema), ('hf_noise', self.args.hf_noise),
+                                      ('own_noise', self.args.own_noise)) if v}  # fmt: skip
         start_elapsed = self.elapsed
         if self.sampler is not None:
             self.sampler.rng = np.random.RandomState((self.args.seed * 31 + self.step) % 2**32)
@@ -442,15 +443,28 @@ def stage_trn(run: Run, sampler: WindowSampler) -> None:
         init_from_single_frame(run, models['trn'], run.args.init_trn)
     opt = adam(models, run.args.lr or LR['trn'])
 
+    own = run.args.own_noise
+    if own and getattr(models['trn'], 'outputs', 1) != 2:
+        raise SystemExit(f'train: --own-noise needs a TRN with 2 outputs (config gsdiff-t2), got config {run.cfg.name}')
+
     def step(rng: np.random.RandomState) -> dict:
         b = sampler.sample(BATCH['trn'])
-        restored = models['trn'](b.degraded)
-        loss = F.mse_loss(restored, b.clean)
+        if own:
+            noises = models['trn'].noises(b.degraded)
+            loss = F.mse_loss(b.degraded - noises[0], b.clean)
+            # output 1 against the target without the reference's own noise, where the window gives one
+            w = b.own_weight.to(noises.dtype)
+            per_window = (b.degraded - noises[1] - b.own_target).pow(2).flatten(1).mean(1)
+            loss_own = (per_window * w).sum() / w.sum().clamp(min=1.0)
+        else:
+            loss = F.mse_loss(models['trn'](b.degraded), b.clean)
         with torch.no_grad():
             mse_in = float(F.mse_loss(b.degraded, b.clean))
         for key, v in (('ema_mse_in', mse_in), ('ema_mse', float(loss))):
             run.extra[key] = EMA * run.extra.get(key, v) + (1 - EMA) * v
         gain = 10 * math.log10(max(run.extra['ema_mse_in'], 1e-12) / max(run.extra['ema_mse'], 1e-12))
+        if own:
+            return {'total': loss + loss_own, 'mse': loss, 'mse_own': loss_own, 'gain_db_avg': torch.tensor(gain)}
         return {'total': loss, 'mse': loss, 'gain_db_avg': torch.tensor(gain)}
 
     run.loop(models, opt, step)
@@ -463,6 +477,9 @@ def init_from_single_frame(run: Run, trn: torch.nn.Module, path: Path) -> None:
     if not isinstance(trn, TemporalConvTailRefineNetwork):
         raise SystemExit(f'train: --init-trn needs a tconv TRN (config {run.cfg.name} has trn_kind {run.cfg.trn_kind})')
     state = read_state(path) if path.name.endswith('.state.pt') else torch.load(path, map_location='cpu')
+    if state.get('stage') == 'trn' and trn.outputs > 1:
+        init_outputs_from_trn(run, trn, path, state)
+        return
     if state.get('stage') != 'dncnn':
         raise SystemExit(f"train: --init-trn {path}: expected a dncnn state or checkpoint, got stage {state.get('stage')!r}")
     try:
@@ -472,6 +489,19 @@ def init_from_single_frame(run: Run, trn: torch.nn.Module, path: Path) -> None:
     run.extra['init'] = {'from': str(path), 'stage': 'dncnn', 'step': state['step'],
                          'minutes': round(state['elapsed_s'] / 60, 2), 'arch': state['extra'].get('arch')}  # fmt: skip
     print(f"train: TRN from {path} (DnCNN, step {state['step']}, {state['elapsed_s'] / 60:.1f} min)", flush=True)
+
+
+def init_outputs_from_trn(run: Run, trn: TemporalConvTailRefineNetwork, path: Path, state: dict) -> None:
+    """A several-output tconv TRN from a trained one-output TRN (its weight average when it keeps one): every output
+    starts as that TRN (trn_tconv.with_outputs); its steps and minutes are the run's lineage, as for a DnCNN. The
+    optimiser starts afresh (a warm restart: the last conv's shape changed, and the other moments would be stale)."""
+    try:
+        with_outputs(trn, averaged_weights(state, 'trn'))
+    except (ValueError, RuntimeError) as e:
+        raise SystemExit(f'train: --init-trn {path}: {e}') from e
+    run.extra['init'] = {'from': str(path), 'stage': 'trn', 'config': state.get('config'), 'step': state['step'],
+                         'minutes': round(state['elapsed_s'] / 60, 2), 'weights': 'average' if state.get('ema') else 'last'}  # fmt: skip
+    print(f"train: TRN outputs from {path} (TRN, step {state['step']}, {state['elapsed_s'] / 60:.1f} min)", flush=True)
 
 
 def dncnn_arch(args: argparse.Namespace, sampler: WindowSampler) -> dict:
@@ -543,6 +573,9 @@ def main() -> None:
     p.add_argument('--hf-noise', type=float, default=0.0,
                    help='CT inputs get pixel-independent noise of SD u x this x the realisation\'s added top-band SD, '
                         'u uniform in [0, 1) (gsdiff/hf_noise.py); 0: none')
+    p.add_argument('--own-noise', action='store_true',
+                   help='stage trn, config gsdiff-t2: train the second TRN output on targets without the reference\'s '
+                        'own noise (gsdiff/own_noise.py); the first keeps the usual target')
     p.add_argument('--ema', type=float, default=None,
                    help='keep an exponential moving average of the weights with this decay (e.g. 0.999); '
                         'eval_trn.py and export_pack.py then use it (gsdiff/ema.py)')
@@ -562,7 +595,7 @@ def main() -> None:
     scfg = replace(cfg, grid_rows=1, grid_cols=1) if args.stage in SINGLE_FRAME else cfg
     sampler = WindowSampler(
         cts, clips, scfg, np.random.RandomState(args.seed), ct_fraction=args.ct_fraction, crop=args.crop,
-        hf_noise=args.hf_noise,
+        hf_noise=args.hf_noise, own_noise=args.own_noise,
     )  # fmt: skip
     if sampler.skipped:
         print(f'train: left out, fewer than {scfg.frames + 1} slices: {", ".join(sampler.skipped)}', flush=True)
@@ -587,6 +620,7 @@ def main() -> None:
         'batch': BATCH[args.stage], 'lr': args.lr or LR[args.stage], 'torch': torch.__version__,
         'phrases': {'ct': CT_PHRASES, 'rgb': RGB_PHRASES}, 'lambda': [1.0, LAMBDA_REC, LAMBDA_CON],
         'con_margin': CON_MARGIN, 't_rec': T_REC, 'hf_noise': args.hf_noise,
+        'own_noise': args.own_noise,
         **({'crop': args.crop, 'ct_fraction': args.ct_fraction, 'arch': dncnn_arch(args, sampler), 'optimizer': 'adam'}
            if args.stage == 'dncnn' else {}),
     }, indent=1) + '\n')  # fmt: skip

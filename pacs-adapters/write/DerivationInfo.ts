@@ -17,9 +17,10 @@ export interface DerivationInfo {
   readonly parameters: Readonly<Record<string, string | number | boolean>>;
   /**
    * The restoration strength and its blend weight w (output = input + w (restored - input)); written as
-   * "strength medium (blend 0.75 with the input: …)" after the parameters.
+   * "strength medium (blend 0.75 with the input: …)" after the parameters, with "; own noise removed 0.5" inside the
+   * parentheses when the pack declares its strengths (the mix of its TRN graph for that strength).
    */
-  readonly strength?: { readonly level: string; readonly weight: number };
+  readonly strength?: { readonly level: string; readonly weight: number; readonly ownNoiseRemoved?: number };
   /** Our software version (ContributingEquipmentSequence SoftwareVersions). */
   readonly softwareVersion: string;
 }

@@ -10,10 +10,14 @@ interface RunPack {
   readonly filter?: { readonly kind: string };
 }
 
-/** The restoration strength a run used and its blend weight (models' STRENGTH_WEIGHTS). */
+/**
+ * The restoration strength a run used, as the runtime applied it (models' strengthAction): its blend weight and, for a
+ * pack that declares its strengths, the share of the reference's own noise its TRN graph removes.
+ */
 export interface RunStrength {
   readonly level: string;
   readonly weight: number;
+  readonly ownNoiseRemoved?: number;
 }
 
 /** What a GSDiff restoration run records about itself in every derived instance. */

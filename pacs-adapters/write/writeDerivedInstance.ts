@@ -11,6 +11,7 @@ import {
   type DerivedSeriesSpec,
 } from './DerivationInfo.js';
 import { storedFromModality } from './storedFromModality.js';
+import { strengthText } from './strengthText.js';
 
 /** Restored pixels for every frame of one source instance. */
 export type RestoredFrames =
@@ -267,10 +268,7 @@ function derivationText(d: DerivationInfo): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
   const version = d.packVersion ? ` v${d.packVersion}` : '';
-  const w = d.strength?.weight;
-  const strength = d.strength
-    ? ` strength ${d.strength.level} (blend ${w} with the input: input + ${w} x (restored - input));`
-    : '';
+  const strength = d.strength ? ` ${strengthText(d.strength)};` : '';
   return `${d.method}; task ${d.task}; model pack ${d.packName}${version} sha256:${d.packSha256}; ${params};${strength} gsdiff ${d.softwareVersion}. Review aid, not an original acquisition.`;
 }
 

@@ -105,7 +105,7 @@ def construct(name: str, cfg: TinyConfig) -> nn.Module:
         if cfg.trn_kind == 'naf':
             return NafTailRefineNetwork(cfg.trn_channels, cfg.trn_blocks, cfg.trn_middle)
         if cfg.trn_kind == 'tconv':
-            return TemporalConvTailRefineNetwork(cfg.trn_depth, cfg.trn_width, cfg.trn_radius)
+            return TemporalConvTailRefineNetwork(cfg.trn_depth, cfg.trn_width, cfg.trn_radius, outputs=cfg.trn_outputs)
         return TailRefineNetwork(cfg.trn_channels, cfg.trn_heads, cfg.trn_window, cfg.trn_patch)
     if name == 'degradation_extractor':
         return DegradationExtractor(cfg.embed_dim, cfg.z_tokens, cfg.z_dim)

@@ -44,6 +44,7 @@ class TinyConfig:
     trn_depth: int = 8  # tconv: conv layers
     trn_width: int = 48  # tconv: channels of the hidden convs
     trn_radius: int = 2  # tconv: neighbours on either side of each frame
+    trn_outputs: int = 1  # tconv: noise outputs (2: train.py --own-noise, the reference's own noise kept / removed)
     # CLIP
     clip_width: int = 32
     clip_layers: int = 2
@@ -117,5 +118,8 @@ GSDIFF_N = replace(GSDIFF_S, name='gsdiff-n', trn_kind='naf', trn_channels=(24, 
 # issue "Step 12", the measured choice after gsdiff-n: the TRN as a multi-frame DnCNN (frame +- 2 neighbours in, full
 # resolution, 8 x 48), which can start from the trained single-frame DnCNN (trn_tconv.from_single_frame)
 GSDIFF_T = replace(GSDIFF_S, name='gsdiff-t', trn_kind='tconv', trn_depth=8, trn_width=48, trn_radius=2)
-CONFIGS = {c.name: c for c in (TINY, GSDIFF_S, GSDIFF_S_1X1, GSDIFF_N, GSDIFF_T)}
+# gsdiff-t with a second TRN output trained on targets without the reference's own noise (gsdiff/own_noise.py); the
+# pack's strength mixes the two (trn_tconv.mixed)
+GSDIFF_T2 = replace(GSDIFF_T, name='gsdiff-t2', trn_outputs=2)
+CONFIGS = {c.name: c for c in (TINY, GSDIFF_S, GSDIFF_S_1X1, GSDIFF_N, GSDIFF_T, GSDIFF_T2)}
 SEED = 20260101

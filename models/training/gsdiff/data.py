@@ -35,6 +35,7 @@ from .config import TinyConfig
 from .degrade import apply as degrade_apply
 from .degrade import draw_frames, draw_params, overlay_mask
 from .hf_noise import added_high_band_sd
+from .own_noise import own_high_pass_var, recorrupted_target
 
 FORMATS = {'ct': (1, 2), 'rgb': (1, 2)}
 CT_PHRASES = ('low-dose CT noise', 'CT noise', 'CT noise from a sharp kernel', 'noise', 'low-dose CT noise and noise')
@@ -237,6 +238,10 @@ class Batch:
     phrases: list[str]
     # per window: (series or clip name, realisation id or f'run@{first frame}', first slice/frame before reversal)
     sources: list[tuple[str, str, int]]
+    # --own-noise (gsdiff/own_noise.py): [B, k, 3, h, w] targets without the reference's own noise, and [B] weights
+    # (0 where a window can give none); None without it
+    own_target: torch.Tensor | None = None
+    own_weight: torch.Tensor | None = None
 
 
 def _pad_window(frames: np.ndarray, length: int) -> np.ndarray:
@@ -259,6 +264,7 @@ class WindowSampler:
         ct_fraction: float = 0.75,
         crop: int | None = None,
         hf_noise: float = 0.0,
+        own_noise: bool = False,
     ) -> None:
         if not cts and not clips:
             raise DataError('WindowSampler: expected at least one CT series or capsule clip')
@@ -268,6 +274,9 @@ class WindowSampler:
             raise DataError(f'WindowSampler: hf_noise: expected >= 0, got {hf_noise}')
         self.hf_noise = hf_noise
         self.hf_sd: dict[int, float] = {}
+        self.own_noise = own_noise  # deterministic given the window: the random stream is the same with or without it
+        self.own_hp_var: dict[int, float] = {}
+        self._own: tuple[np.ndarray, float] | None = None
         self.k = cfg.frames
         self.crop = crop or cfg.tile
         self.ct_fraction = ct_fraction if clips else 1.0
@@ -325,6 +334,11 @@ class WindowSampler:
                 self.hf_sd[id(r)] = added_high_band_sd(r.clean, r.noisy)
             sd = self.rng.rand() * self.hf_noise * self.hf_sd[id(r)]
             noisy = noisy.astype(np.float32) + self.rng.normal(0.0, 1.0, noisy.shape).astype(np.float32) * sd
+        if self.own_noise:
+            if id(r) not in self.own_hp_var:  # per realisation: a thick-slab one has its own, averaged reference
+                self.own_hp_var[id(r)] = own_high_pass_var(r.clean)
+            dose = float(r.params.get('doseFraction', 0.0))
+            self._own = recorrupted_target(clean, noisy, dose, self.own_hp_var[id(r)])
         phrase = CT_PHRASES[self.rng.randint(len(CT_PHRASES))]
         return clean, noisy, self._flips(), phrase, (s.name, r.id, start)
 
@@ -353,19 +367,24 @@ class WindowSampler:
 
     def sample(self, batch: int) -> Batch:
         cleans, degs, neighs, labels, kinds, phrases, sources = [], [], [], [], [], [], []
+        owns, own_weights = [], []
         for _ in range(batch):
             is_ct = self.rng.rand() < self.ct_fraction
+            self._own = None
             clean, deg, flips, phrase, source = self._ct() if is_ct else self._rgb()
             if is_ct:
                 clean_t = ct_to_model(torch.from_numpy(clean), self.cfg)
                 deg_t = ct_to_model(torch.from_numpy(deg), self.cfg)
             else:
                 clean_t, deg_t = torch.from_numpy(clean), torch.from_numpy(deg)
+            own_t, own_w = (ct_to_model(torch.from_numpy(self._own[0]), self.cfg), self._own[1]) if self._own else (clean_t, 0.0)
             dims = [d for d, f in zip((2, 3), flips[:2]) if f]
             if dims:
-                clean_t, deg_t = clean_t.flip(dims), deg_t.flip(dims)
+                clean_t, deg_t, own_t = clean_t.flip(dims), deg_t.flip(dims), own_t.flip(dims)
             if flips[2]:
-                clean_t, deg_t = clean_t.flip([0]), deg_t.flip([0])
+                clean_t, deg_t, own_t = clean_t.flip([0]), deg_t.flip([0]), own_t.flip([0])
+            owns.append(own_t[: self.k])
+            own_weights.append(own_w)
             cleans.append(clean_t[: self.k])
             degs.append(deg_t[: self.k])
             neighs.append(deg_t[1:])
@@ -381,6 +400,8 @@ class WindowSampler:
             torch.tensor(kinds),
             phrases,
             sources,
+            torch.stack(owns) if self.own_noise else None,
+            torch.tensor(own_weights) if self.own_noise else None,
         )
 
 

@@ -24,13 +24,18 @@ from torch import nn
 
 
 class TemporalConvTailRefineNetwork(nn.Module):
-    def __init__(self, depth: int = 8, width: int = 48, radius: int = 2, channels: int = 3) -> None:
+    def __init__(self, depth: int = 8, width: int = 48, radius: int = 2, channels: int = 3, outputs: int = 1) -> None:
         super().__init__()
-        if depth < 2 or width < 1 or radius < 0:
-            raise ValueError(f'TemporalConvTRN: expected depth >= 2, width >= 1, radius >= 0, got {depth}, {width}, {radius}')
-        self.depth, self.width, self.radius, self.channels = depth, width, radius, channels
+        if depth < 2 or width < 1 or radius < 0 or outputs < 1:
+            raise ValueError(
+                f'TemporalConvTRN: expected depth >= 2, width >= 1, radius >= 0, outputs >= 1, got {depth}, {width}, '
+                f'{radius}, {outputs}'
+            )
+        self.depth, self.width, self.radius, self.channels, self.outputs = depth, width, radius, channels, outputs
         looks = 2 * radius + 1
-        sizes = [channels * looks] + [width] * (depth - 1) + [channels]
+        # outputs > 1: one noise estimate per target kind from the same features (--own-noise: 0 the reference's
+        # texture kept, 1 the reference's own noise removed too; see mixed())
+        sizes = [channels * looks] + [width] * (depth - 1) + [channels * outputs]
         self.convs = nn.ModuleList([nn.Conv2d(sizes[i], sizes[i + 1], 3, padding=1) for i in range(depth)])
 
     def neighbourhoods(self, frames: torch.Tensor) -> torch.Tensor:
@@ -49,7 +54,7 @@ class TemporalConvTailRefineNetwork(nn.Module):
         return torch.cat(looks, dim=2).reshape(b * k, c * (2 * r + 1), h, w)
 
     def noise_of_looks(self, looks: torch.Tensor) -> torch.Tensor:
-        """[N, C (2r + 1), H, W] neighbourhoods -> [N, C, H, W] the centre frames' noise."""
+        """[N, C (2r + 1), H, W] neighbourhoods -> [N, C outputs, H, W] the centre frames' noise, output by output."""
         x = looks
         for i, conv in enumerate(self.convs):
             x = conv(x)
@@ -57,10 +62,17 @@ class TemporalConvTailRefineNetwork(nn.Module):
                 x = F.relu(x)
         return x
 
+    def noises(self, frames: torch.Tensor) -> torch.Tensor:
+        """[B, k, C, H, W] -> [outputs, B, k, C, H, W]."""
+        b, k, c, h, w = frames.shape
+        n = self.noise_of_looks(self.neighbourhoods(frames)).reshape(b, k, self.outputs, c, h, w)
+        return n.permute(2, 0, 1, 3, 4, 5)
+
     def noise(self, frames: torch.Tensor) -> torch.Tensor:
-        return self.noise_of_looks(self.neighbourhoods(frames)).reshape(frames.shape)
+        return self.noises(frames)[0]
 
     def forward(self, frames: torch.Tensor) -> torch.Tensor:
+        """The first output's restoration (the only one of a one-output TRN)."""
         return frames - self.noise(frames)
 
     def zero_init_outputs(self) -> None:
@@ -87,6 +99,39 @@ class CentreFrameTrn(nn.Module):
     def forward(self, looks: torch.Tensor) -> torch.Tensor:
         c, r = self.trn.channels, self.trn.radius
         return looks[:, r * c : (r + 1) * c] - self.trn.noise_of_looks(looks)
+
+
+def mixed(trn: TemporalConvTailRefineNetwork, beta: float) -> TemporalConvTailRefineNetwork:
+    """A one-output copy whose noise is (1 - beta) output 0 + beta output 1. Exact: the outputs are linear in the last
+    conv, so the mix is that conv with mixed weights, and E[t_beta | z] for t_beta = y - beta G s (gsdiff/own_noise.py)
+    is this mix: beta 0 keeps the reference's own texture, 1 removes the own noise too. The export writes one graph
+    per strength this way (export_pack.py), at the cost of one plain TRN each."""
+    if trn.outputs != 2:
+        raise ValueError(f'mixed: expected a TRN with 2 outputs, got {trn.outputs}')
+    if not 0.0 <= beta <= 1.0:
+        raise ValueError(f'mixed: expected beta in [0, 1], got {beta}')
+    out = TemporalConvTailRefineNetwork(trn.depth, trn.width, trn.radius, trn.channels, 1)
+    state = {k: v.clone() for k, v in trn.state_dict().items()}
+    last = f'convs.{trn.depth - 1}'
+    c = trn.channels
+    for part in ('weight', 'bias'):
+        v = state[f'{last}.{part}']
+        state[f'{last}.{part}'] = (1.0 - beta) * v[:c] + beta * v[c:]
+    out.load_state_dict(state)
+    return out
+
+
+def with_outputs(trn: TemporalConvTailRefineNetwork, weights: dict[str, torch.Tensor]) -> None:
+    """Loads a one-output TRN's weights into ``trn`` (same depth, width and radius), its last conv copied to every
+    output: each output starts as that TRN, and training moves them apart only where their targets differ."""
+    state = dict(weights)
+    last = f'convs.{trn.depth - 1}'
+    for part in ('weight', 'bias'):
+        v = state[f'{last}.{part}']
+        if v.shape[0] != trn.channels:
+            raise ValueError(f'with_outputs: expected a one-output TRN ({trn.channels} noise channels), got {v.shape[0]}')
+        state[f'{last}.{part}'] = torch.cat([v] * trn.outputs)
+    trn.load_state_dict(state)
 
 
 def from_single_frame(trn: TemporalConvTailRefineNetwork, denoiser: dict[str, torch.Tensor]) -> None:

@@ -1,0 +1,40 @@
+import { modelError } from '../errors.js';
+import type { ModelIndex } from '../pack/ModelIndex.js';
+import { DEFAULT_STRENGTH, isStrength, STRENGTH_WEIGHTS, STRENGTHS, type Strength } from './Strength.js';
+
+/** How one restoration strength acts in one pack: the blend weight applied and, for GSDiff tables, the mix. */
+export interface StrengthAction {
+  readonly level: Strength;
+  /** out = input + weight (restored - input), the last step of every frame. */
+  readonly weight: number;
+  /**
+   * Present when the pack declares its strengths (`trn_frame.strengths`): the share of the full-dose reference's own
+   * noise its TRN graph for this strength removes (0 keeps that texture, 1 removes it too).
+   */
+  readonly ownNoiseRemoved?: number;
+}
+
+/**
+ * How `strength` acts for `pack` (models/README.md "Strength"): the pack's `trn_frame.strengths` row when it has
+ * one, else the global blend STRENGTH_WEIGHTS. The one place every surface takes the weight from (restoreSeries, the
+ * derived series' record, evaluate and validate), so what is printed and recorded is what is applied.
+ * @param pack - a loaded pack, or just its parsed index (`{ index }`); undefined: no pack, the global blend
+ * @param strength - low | medium | high; absent: DEFAULT_STRENGTH
+ * @throws MODEL_ERR_BAD_OPTION naming `strength` and the allowed values for anything else, before any work is done
+ * @example strengthAction(pack, 'high') // { level: 'high', weight: 1, ownNoiseRemoved: 1 } for a pack with a table
+ */
+export function strengthAction(
+  pack: { readonly index: ModelIndex } | undefined,
+  strength: unknown = DEFAULT_STRENGTH,
+): StrengthAction {
+  if (!isStrength(strength))
+    throw modelError(
+      'MODEL_ERR_BAD_OPTION',
+      `restoreSeries: strength: expected ${STRENGTHS.join(' | ')}, got ${JSON.stringify(strength)}`,
+      { option: 'strength' },
+    );
+  const row = pack?.index._class_name === 'GSDiffPipeline' ? pack.index.trn_frame?.strengths?.[strength] : undefined;
+  return row
+    ? { level: strength, weight: row.weight, ownNoiseRemoved: row.own_noise_removed }
+    : { level: strength, weight: STRENGTH_WEIGHTS[strength] };
+}
