@@ -39,7 +39,7 @@ export { DEFAULT_STRENGTH, isStrength, STRENGTH_WEIGHTS, STRENGTHS } from './pip
 export type { Strength } from './pipeline/Strength.js';
 export { strengthAction } from './pipeline/strengthAction.js';
 export type { StrengthAction } from './pipeline/strengthAction.js';
-export { readModelIndex } from './pack/readModelIndex.js';
+export { readModelIndex, readModelIndexJson } from './pack/readModelIndex.js';
 export type { SeriesSource } from './pipeline/SeriesSource.js';
 export { restoreWindow } from './pipeline/restoreWindow.js';
 export type {

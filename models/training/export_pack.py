@@ -80,7 +80,24 @@ def provenance(run: Path, stages: list[str], trn_run: Path | None = None) -> dic
             else 'last-iterate',
             **({'frozen_trn_from': state['extra']['trn_from']} if 'trn_from' in state.get('extra', {}) else {}),
         }
+        chain = lineage(state.get('extra', {}).get('init'))
+        if chain:
+            # the campaign's compute behind these weights: this run plus every run it was grown from
+            out[stage]['cumulative'] = {
+                'steps': state['step'] + sum(c['step'] for c in chain),
+                'minutes': round(state['elapsed_s'] / 60 + sum(c['minutes'] for c in chain), 1),
+                'from': ' <- '.join(f"{c['stage']} {c.get('config', '')} {c['step']} steps".replace('  ', ' ') for c in chain),
+            }
     return out
+
+
+def lineage(init: dict | None) -> list[dict]:
+    """The runs a stage was grown from (train.py --init-trn records each one's own init), nearest first."""
+    chain = []
+    while init:
+        chain.append(init)
+        init = init.get('init')
+    return chain
 
 
 def fresh_out(out: Path) -> None:

@@ -500,7 +500,8 @@ def init_outputs_from_trn(run: Run, trn: TemporalConvTailRefineNetwork, path: Pa
     except (ValueError, RuntimeError) as e:
         raise SystemExit(f'train: --init-trn {path}: {e}') from e
     run.extra['init'] = {'from': str(path), 'stage': 'trn', 'config': state.get('config'), 'step': state['step'],
-                         'minutes': round(state['elapsed_s'] / 60, 2), 'weights': 'average' if state.get('ema') else 'last'}  # fmt: skip
+                         'minutes': round(state['elapsed_s'] / 60, 2), 'weights': 'average' if state.get('ema') else 'last',
+                         **({'init': state['extra']['init']} if 'init' in state.get('extra', {}) else {})}  # fmt: skip
     print(f"train: TRN outputs from {path} (TRN, step {state['step']}, {state['elapsed_s'] / 60:.1f} min)", flush=True)
 
 

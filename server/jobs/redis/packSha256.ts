@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { describeThrown } from '../../../common/index.js';
-import { modelError, parseModelIndex } from '../../../models/index.js';
+import { parseModelIndex, readModelIndexJson } from '../../../models/index.js';
 
 /**
  * The version identity a queued job carries: sha256 of the pack's `model_index.json` in canonical form (keys sorted,
@@ -12,19 +9,7 @@ import { modelError, parseModelIndex } from '../../../models/index.js';
  * @throws MODEL_ERR_PACK_NOT_FOUND when model_index.json cannot be read; MODEL_ERR_PACK_INDEX when it is invalid
  */
 export async function packSha256(packDir: string): Promise<string> {
-  const file = path.join(path.resolve(packDir), 'model_index.json');
-  let raw: string;
-  try {
-    raw = await readFile(file, 'utf8');
-  } catch (e) {
-    throw modelError('MODEL_ERR_PACK_NOT_FOUND', `${file}: cannot read: ${describeThrown(e)}`, { file }, e);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (e) {
-    throw modelError('MODEL_ERR_PACK_INDEX', `${file}: not JSON: ${describeThrown(e)}`, { file }, e);
-  }
+  const { file, json } = await readModelIndexJson(packDir);
   parseModelIndex(json, file);
   return createHash('sha256').update(canonical(json)).digest('hex');
 }
