@@ -242,7 +242,18 @@ describeIfChromium('newcomer walk-through (README start command, banner link, de
     'restores the low-dose CT with the defaults, one progress count throughout',
     async () => {
       ids.ctLow = await pick(page, '#series-list', 'low dose', 'data-series');
-      const opened = await seriesOnScreen(page, ids.ctLow, 48);
+      await seriesOnScreen(page, ids.ctLow, 48);
+      // Fitted, not a zoom carried over from another series: a carried zoom persists (issue 19's capsule at 2.25x). The
+      // first read once gave 0.894 on a loaded machine, and 1 later in that run, so the zoom gets 5 s to settle.
+      const opened = await until(
+        page,
+        'the low-dose CT fitted to the pane',
+        async () => {
+          const s = await state(page);
+          return Math.abs(s.panes.original.zoom - 1) < 1e-3 ? s : undefined;
+        },
+        5_000,
+      );
       expect(opened.panes.original.zoom).toBeCloseTo(1, 3);
       await startCounterSampling(page, 50);
       // Task, strength and steps as the form offers them (auto, medium, the pack's default).
