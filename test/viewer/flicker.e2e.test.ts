@@ -118,14 +118,13 @@ function switches(samples: readonly RenderSample[]): { readonly id: string; read
   return out;
 }
 
-const median = (xs: readonly number[]): number => {
-  const v = [...xs].sort((a, b) => a - b);
-  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-};
-
-/** Intervals between switches, leaving out the first one (sampling starts at an arbitrary phase). */
-const switchIntervals = (sw: readonly { readonly t: number }[]): number[] =>
-  sw.slice(2).map((s, i) => s.t - sw[i + 1].t);
+/**
+ * The mean period between switches, leaving out the first one (sampling starts at an arbitrary phase): the span over
+ * the count. A render a loaded machine draws late shortens the next interval as much as it lengthens its own, so single
+ * intervals (and their median: 126 ms once at 250 ms under the suite's load) say little; the span does not move.
+ */
+const meanSwitchPeriod = (sw: readonly { readonly t: number }[]): number =>
+  (sw[sw.length - 1].t - sw[1].t) / (sw.length - 2);
 
 /**
  * The point of the restored pane (element CSS pixels) where the original pane's canvas and the restored pane's
@@ -290,7 +289,7 @@ describeIfChromium('viewer flicker (Chromium, real server)', () => {
     expect(sw.map((x) => x.id)).toContain(restoredId);
     // 1.6 s at 250 ms per image: about six switches; a loaded machine may render some late, never early.
     expect(sw.length).toBeGreaterThanOrEqual(4);
-    const m = median(switchIntervals(sw));
+    const m = meanSwitchPeriod(sw);
     expect(m).toBeGreaterThanOrEqual(200);
     expect(m).toBeLessThan(1000);
 
@@ -305,7 +304,7 @@ describeIfChromium('viewer flicker (Chromium, real server)', () => {
     const samples = await sampleRenders(page, 2200, base.at);
     const sw = switches(samples);
     expect(sw.length).toBeGreaterThanOrEqual(3);
-    const m = median(switchIntervals(sw));
+    const m = meanSwitchPeriod(sw);
     expect(m).toBeGreaterThanOrEqual(400);
     expect(m).toBeLessThan(1500);
     for (const x of samples) expect(x.voi).toEqual(MEDIASTINUM);
