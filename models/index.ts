@@ -7,6 +7,7 @@ export type {
   GsdiffPack,
   LoadedPack,
   LoadPackOptions,
+  TrnFrameRgb,
   TrnFrameStrength,
 } from './pack/loadPack.js';
 export { loadOpenCv } from './runtime/opencv.js';
@@ -22,6 +23,7 @@ export type {
   GsdiffModelIndex,
   ModelIndex,
   PackClass,
+  TrnRgbSpec,
   TrnStrengthSpec,
 } from './pack/ModelIndex.js';
 export { DEVICE_REQUESTS, isBundled } from './runtime/devices.js';
@@ -35,12 +37,12 @@ export type {
   SeriesTimings,
 } from './pipeline/RestoreEvent.js';
 export type { RestoreOptions } from './pipeline/RestoreOptions.js';
-export { DEFAULT_STRENGTH, isStrength, STRENGTH_WEIGHTS, STRENGTHS } from './pipeline/Strength.js';
+export { DEFAULT_STRENGTH, isStrength, RGB_TRN_WEIGHTS, STRENGTH_WEIGHTS, STRENGTHS } from './pipeline/Strength.js';
 export type { Strength } from './pipeline/Strength.js';
 export { strengthAction } from './pipeline/strengthAction.js';
 export type { StrengthAction } from './pipeline/strengthAction.js';
 export { readModelIndex, readModelIndexJson } from './pack/readModelIndex.js';
-export type { SeriesSource } from './pipeline/SeriesSource.js';
+export type { SeriesKind, SeriesSource } from './pipeline/SeriesSource.js';
 export { restoreWindow } from './pipeline/restoreWindow.js';
 export type {
   Branches,

@@ -50,8 +50,11 @@ export async function restoreDicomSeries(
   const { series } = source;
   const h = series.firstHeader;
   const level = options.strength ?? DEFAULT_STRENGTH;
-  // What the runtime applies for this pack (its own strengths table, else the global blend), recorded as such.
-  const strength: RunStrength = strengthAction(pack, level);
+  // Decodes nothing yet: the kind of series is known here, and how a strength acts may depend on it.
+  const src = frameSource(source);
+  // What the runtime applies for this pack and kind of series (the pack's RGB graph's weights for a colour series of
+  // a pack that has one, its own strengths table, else the global blend), recorded as such.
+  const strength: RunStrength = strengthAction(pack, level, src.kind);
   // Refused before anything is written: a grey-scale series has no video form, and silently writing it
   // lossless would leave a site that asked for video with what its archive does not take.
   if (options.video !== undefined && series.samplesPerPixel !== 3) {
@@ -75,7 +78,7 @@ export async function restoreDicomSeries(
       ...(options.video !== undefined ? { video: { encoding: options.video, signal: options.signal } } : {}),
     });
     const rng = createRng(options.seed);
-    const events = restoreSeries(pack, frameSource(source), {
+    const events = restoreSeries(pack, src, {
       noise: (n) => Float32Array.from({ length: n }, () => rng.normal()),
       header: {
         modality: h.modality,

@@ -131,10 +131,12 @@ export async function evaluateCommand(o: EvaluateOptions, out: NodeJS.WritableSt
   const acting = new Map(await Promise.all(levels.map(async (l) => [l, await packStrengths(o.packs, l)] as const)));
   const record = (level: Strength): unknown => ({
     level,
-    packs: (acting.get(level) ?? []).map(({ pack, action: { weight, ownNoiseRemoved } }) => ({
+    packs: (acting.get(level) ?? []).map(({ pack, action: { weight, ownNoiseRemoved }, rgb }) => ({
       pack,
       weight,
       ...(ownNoiseRemoved === undefined ? {} : { ownNoiseRemoved }),
+      // The capsule frames run a pack's RGB graph, with its own weight, when it has one.
+      ...(rgb ? { rgbWeight: rgb.weight } : {}),
     })),
   });
   const report: Record<string, unknown> = {

@@ -89,6 +89,12 @@ export interface GsdiffModelIndex extends PackIndexBase {
      * graph (same I/O as `component`) and blend weight. Present: all three strengths.
      */
     readonly strengths?: Readonly<Record<Strength, TrnStrengthSpec>>;
+    /**
+     * Optional: the per-frame TRN graph for RGB series (capsule, endoscopy), trained separately for deblurring
+     * (models/README.md "Per-frame TRN"). Present: RGB series run it, with its own radius and blend weights; CT series
+     * never do. Absent: RGB series run the graphs above, as CT does.
+     */
+    readonly rgb?: TrnRgbSpec;
   };
 }
 
@@ -103,6 +109,19 @@ export interface TrnStrengthSpec {
   readonly weight: number;
   /** The mix beta in [0, 1]: 0 keeps the full-dose reference's own noise texture, 1 removes it too. */
   readonly own_noise_removed: number;
+}
+
+/**
+ * `trn_frame.rgb`: the per-frame TRN graph RGB series run, with the same I/O as `trn_frame.component` at its own
+ * radius, and the blend weight each strength applies after it (there is one graph, not one per strength).
+ */
+export interface TrnRgbSpec {
+  /** The graph's ONNX file, relative to the pack (signed in `files` like every other). */
+  readonly component: string;
+  /** Neighbours on either side in `looks`: 3 (2 radius + 1) input channels. */
+  readonly radius: number;
+  /** Blend with the input per strength, out = input + weight (restored - input); each in [0, 1]. */
+  readonly weights: Readonly<Record<Strength, number>>;
 }
 
 /** model_index.json of a single-network denoiser pack (a baseline such as RED-CNN), validated and frozen. */

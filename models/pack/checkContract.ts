@@ -93,15 +93,21 @@ export function checkDenoiserContract(
 /**
  * Checks a GSDiff pack's per-frame TRN: `looks` f32 [N, 3 (2 radius + 1), H, W] in, `refined` f32 [N, 3, H, W] out
  * (static channel axes must say so), no other inputs.
- * @param component - the name errors give the graph: `trn_frame`, or `trn_frame_<strength>` for a strength's own graph
+ * @param component - the name errors give the graph: `trn_frame`, `trn_frame_<strength>` for a strength's own graph,
+ *   `trn_frame_rgb` for the RGB series' graph
+ * @param radius - the graph's radius: `trn_frame.radius`, or `trn_frame.rgb.radius` for the RGB graph
  * @throws MODEL_ERR_PACK_CONTRACT
  */
-export function checkTrnFrameContract(index: GsdiffModelIndex, io: ComponentIo, component = 'trn_frame'): void {
+export function checkTrnFrameContract(
+  index: GsdiffModelIndex,
+  io: ComponentIo,
+  component = 'trn_frame',
+  radius = index.trn_frame?.radius ?? 0,
+): void {
   const fail = contractFailure(index.name);
   checkTensors(index.name, { [component]: TRN_FRAME_CONTRACT.trn_frame }, { [component]: io });
   const extra = io.inputs.filter((m) => m.name !== 'looks').map((m) => `"${m.name}"`);
   if (extra.length) fail(component, `unexpected inputs ${extra.join(', ')}: the runtime feeds only "looks"`);
-  const radius = index.trn_frame?.radius ?? 0;
   for (const [side, name, want] of [
     ['inputs', 'looks', 3 * (2 * radius + 1)],
     ['outputs', 'refined', 3],

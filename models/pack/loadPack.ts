@@ -53,7 +53,17 @@ export interface GsdiffPack extends LoadedPackBase {
     readonly radius: number;
     /** Present when the pack declares how each strength acts (trn_frame.strengths): one graph per strength. */
     readonly byStrength?: Readonly<Record<Strength, TrnFrameStrength>>;
+    /** Present when the pack has a graph for RGB series (trn_frame.rgb): RGB series run it instead of the above. */
+    readonly rgb?: TrnFrameRgb;
   };
+}
+
+/** The per-frame TRN graph of RGB series (same I/O as `trnFrame.session`, at its own radius) and its blend weights. */
+export interface TrnFrameRgb {
+  readonly session: ort.InferenceSession;
+  readonly radius: number;
+  /** The blend weight of each strength (trn_frame.rgb.weights). */
+  readonly weights: Readonly<Record<Strength, number>>;
 }
 
 /** One strength's per-frame TRN graph (same I/O as `trnFrame.session`), its blend weight and what it removes. */
@@ -144,6 +154,10 @@ async function loadGsdiff(
       };
       checkTrnFrameContract(index, frame.io.trn_frame);
       trnFrame = { session: frame.sessions.trn_frame, radius: index.trn_frame.radius };
+      // Every per-frame graph loaded so far, by file: a later entry naming the same file shares its session.
+      const graphs: { component: string; session: ort.InferenceSession; io: ComponentIo }[] = [
+        { component: index.trn_frame.component, session: frame.sessions.trn_frame, io: frame.io.trn_frame },
+      ];
       const table = index.trn_frame.strengths;
       if (table) {
         // One session per distinct file: a strength that names trn_frame's own graph shares its session.
@@ -164,7 +178,14 @@ async function loadGsdiff(
         release = async () => {
           await Promise.all([before(), extra.release()]);
         };
-        for (const s of names) checkTrnFrameContract(index, extra.io[`trn_frame_${s}`], `trn_frame_${s}`);
+        for (const s of names) {
+          checkTrnFrameContract(index, extra.io[`trn_frame_${s}`], `trn_frame_${s}`);
+          graphs.push({
+            component: table[s].component,
+            session: extra.sessions[`trn_frame_${s}`],
+            io: extra.io[`trn_frame_${s}`],
+          });
+        }
         const session = (s: Strength): ort.InferenceSession =>
           names.includes(s) ? extra.sessions[`trn_frame_${s}`] : frame.sessions.trn_frame;
         trnFrame = {
@@ -176,6 +197,26 @@ async function loadGsdiff(
             ]),
           ) as Record<Strength, TrnFrameStrength>,
         };
+      }
+      const rgb = index.trn_frame.rgb;
+      if (rgb) {
+        let graph = graphs.find((g) => g.component === rgb.component);
+        if (!graph) {
+          const own = await createSessions(
+            dir,
+            { ...index, components: { ...index.components, trn_frame_rgb: rgb.component } },
+            ['trn_frame_rgb'] as const,
+            { ...o, device },
+          );
+          const before = release;
+          release = async () => {
+            await Promise.all([before(), own.release()]);
+          };
+          graph = { component: rgb.component, session: own.sessions.trn_frame_rgb, io: own.io.trn_frame_rgb };
+        }
+        // At the RGB graph's own radius, also when it shares a file checked above at trn_frame.radius.
+        checkTrnFrameContract(index, graph.io, 'trn_frame_rgb', rgb.radius);
+        trnFrame = { ...trnFrame, rgb: { session: graph.session, radius: rgb.radius, weights: rgb.weights } };
       }
     }
     return {

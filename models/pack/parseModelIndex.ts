@@ -10,6 +10,7 @@ import {
   type GsdiffModelIndex,
   type ModelIndex,
 } from './ModelIndex.js';
+import { parseTrnRgb } from './parseTrnRgb.js';
 import { parseTrnStrengths } from './parseTrnStrengths.js';
 
 type Json = Record<string, unknown>;
@@ -179,6 +180,9 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
                       components,
                     }),
                   }),
+              ...((root.trn_frame as Json).rgb === undefined
+                ? {}
+                : { rgb: parseTrnRgb((root.trn_frame as Json).rgb, { file, pack: base.name, components }) }),
             },
           }),
     };
@@ -192,6 +196,7 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
       ...Object.values(g.components),
       ...(g.trn_frame ? [g.trn_frame.component] : []),
       ...Object.values(g.trn_frame?.strengths ?? {}).map((s) => s.component),
+      ...(g.trn_frame?.rgb ? [g.trn_frame.rgb.component] : []),
       g.tokenizer.vocab,
       g.tokenizer.merges,
       g.recognizer_labels,

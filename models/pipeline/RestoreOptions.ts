@@ -14,9 +14,9 @@ export interface RestoreOptions {
   readonly header: HeaderFacts;
   /**
    * Restoration strength, every pack class (default DEFAULT_STRENGTH, medium): each frame's output is blended with
-   * its input, out = input + w (restored - input), w from strengthAction: the pack's `trn_frame.strengths` row (which
-   * also picks that strength's per-frame TRN graph) when it has one, else STRENGTH_WEIGHTS (models/README.md
-   * "Strength").
+   * its input, out = input + w (restored - input), w from strengthAction: for an RGB series the pack's
+   * `trn_frame.rgb.weights` when it has an RGB graph, else the pack's `trn_frame.strengths` row (which also picks that
+   * strength's per-frame TRN graph) when it has one, else STRENGTH_WEIGHTS (models/README.md "Strength").
    */
   readonly strength?: Strength;
   readonly steps?: number;

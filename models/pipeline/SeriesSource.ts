@@ -16,3 +16,6 @@ export type SeriesSource =
       /** H·W·3 bytes, interleaved RGB. */
       frame(i: number): Promise<Uint8Array>;
     };
+
+/** What a series holds: CT values (HU) or colour frames (capsule, endoscopy); some packs act differently on each. */
+export type SeriesKind = SeriesSource['kind'];

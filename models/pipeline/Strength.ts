@@ -19,6 +19,13 @@ export const STRENGTHS: readonly Strength[] = Object.freeze(['low', 'medium', 'h
  */
 export const STRENGTH_WEIGHTS: Readonly<Record<Strength, number>> = Object.freeze({ low: 0.5, medium: 0.75, high: 1 });
 
+/**
+ * The default blend weights of a pack's RGB per-frame TRN (`trn_frame.rgb.weights` when the pack gives none): the
+ * graph is trained for one deblurring, none stronger, so high equals medium, the graph's own output; low blends
+ * half of it.
+ */
+export const RGB_TRN_WEIGHTS: Readonly<Record<Strength, number>> = Object.freeze({ low: 0.5, medium: 1, high: 1 });
+
 /** The strength of every surface (CLI, API, jobs, evaluate, validate, the runtime) when none is given. */
 export const DEFAULT_STRENGTH: Strength = 'medium';
 

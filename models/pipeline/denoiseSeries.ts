@@ -51,7 +51,7 @@ export async function* denoiseSeries(
   const idx = pack.index;
   const { height: th, width: tw } = idx.tile;
   const overlap = o.tileOverlap ?? idx.defaults.tile_overlap;
-  const { weight } = strengthAction(pack, o.strength);
+  const { weight } = strengthAction(pack, o.strength, src.kind);
   if (src.count < 1)
     throw modelError('MODEL_ERR_BAD_INPUT', 'restoreSeries: expected at least one frame, got 0', { stage: 'input' });
   const ignored = IGNORED.filter((k) => o[k] !== undefined);

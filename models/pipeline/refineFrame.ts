@@ -22,7 +22,7 @@ export function mirrorIndex(i: number, count: number): number {
  * @returns the refined frame, [3, H, W] model range
  */
 export async function refineFrame(
-  trn: NonNullable<GsdiffPack['trnFrame']>,
+  trn: Pick<NonNullable<GsdiffPack['trnFrame']>, 'session' | 'radius'>,
   frame: FrameGetter,
   index: number,
   count: number,

@@ -61,8 +61,9 @@ export async function* gsdiffSeries(
   const t0 = performance.now();
   const idx = pack.index;
   const k = idx.grid.rows * idx.grid.cols;
-  // The pack's own row for this strength when it declares one (its TRN graph and weight), else the global blend.
-  const { level, weight } = strengthAction(pack, o.strength);
+  // The pack's own row for this strength when it declares one (its TRN graph and weight), else the global blend; an
+  // RGB series of a pack with an RGB graph takes that graph's weight.
+  const { level, weight } = strengthAction(pack, o.strength, src.kind);
   const steps = o.steps ?? idx.defaults.steps;
   const img2img = o.img2imgStrength ?? idx.defaults.strength;
   const startNoise = o.startNoise ?? idx.defaults.start_noise;
@@ -112,10 +113,16 @@ export async function* gsdiffSeries(
   // With a per-frame TRN the tile-windows give only the diffusion branch's correction D_V - V_d (zero for air tiles and
   // without the diffusion branch) and T(V_d) is added once per whole frame: V_r = (D_V - V_d) + T(V_d) as before.
   const branches = o.branches ?? 'full';
-  // A pack that declares its strengths runs the strength's own graph; the window TRN (trnPerFrame false) has one.
+  // A pack that declares its strengths runs the strength's own graph; the window TRN (trnPerFrame false) has one. An
+  // RGB series runs the pack's RGB graph when it has one (trained for deblurring, at its own radius), whatever the
+  // strength: its strengths differ only in the blend weight.
+  const rgbGraph = src.kind === 'rgb' ? pack.trnFrame?.rgb : undefined;
   const trnFrame =
     branches !== 'diffusion-only' && (o.trnPerFrame ?? true) && pack.trnFrame
-      ? { radius: pack.trnFrame.radius, session: (pack.trnFrame.byStrength?.[level] ?? pack.trnFrame).session }
+      ? {
+          radius: (rgbGraph ?? pack.trnFrame).radius,
+          session: (rgbGraph ?? pack.trnFrame.byStrength?.[level] ?? pack.trnFrame).session,
+        }
       : undefined;
   const segments = segmentBounds(src.count, o.segmentStarts ?? []);
   let skipped = 0;

@@ -44,6 +44,9 @@ from gsdiff.trn_tconv import CentreFrameTrn, TemporalConvTailRefineNetwork, mixe
 STRENGTH_NAMES = ('low', 'medium', 'high')
 # the per-frame TRN graph of each strength (model_index trn_frame.strengths); medium is the plain trn_frame
 STRENGTH_COMPONENT = {'low': 'trn_frame_low', 'medium': 'trn_frame', 'high': 'trn_frame_high'}
+# the RGB TRN's blend with the input per strength (trn_frame.rgb.weights): no stronger deblurring is trained than the
+# network's own output, so high is medium; low keeps half of the input
+RGB_WEIGHTS = {'low': 0.5, 'medium': 1.0, 'high': 1.0}
 
 # Inference defaults: a 10-step DDIM schedule entered at strength 0.1, i.e. one step at t = 1, with a deterministic
 # start (start_noise 0: z_t = sqrt(abar_t) f_d, no noise drawn), the path L_rec trained (train.py T_REC = 10). With
@@ -125,14 +128,17 @@ def load_trn_outputs(trn_run: Path) -> TemporalConvTailRefineNetwork | None:
 
 def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: Path | None = None,
                   start_timestep: str | None = None, trn_mix: float | None = None,
-                  trn_strengths: dict[str, float] | None = None) -> None:  # fmt: skip
+                  trn_strengths: dict[str, float] | None = None, rgb_run: Path | None = None,
+                  rgb_weights: dict[str, float] | None = None) -> None:  # fmt: skip
     """``trn_run``: take the TRN from that run's trn.pt (its weight average when it keeps one) instead of the joint
     stage's copy, the campaign's rule when the TRN trained on after the joint stage (the diffusion branch is the joint
     stage's). ``start_timestep``: the pack's defaults.start_timestep ('matched' or an integer), chosen by the
     start-timestep ablation on the dev slab; default: what the joint stage trained. A two-output TRN (``trn_run`` of
     config gsdiff-t2) is exported mixed (trn_tconv.mixed): ``trn_mix`` one beta for every graph, or ``trn_strengths``
     a beta per strength, each a per-frame graph listed in model_index trn_frame.strengths (the window graph at the low
-    strength's beta, the target the diffusion branch was trained against)."""
+    strength's beta, the target the diffusion branch was trained against). ``rgb_run``: a trn run of an RGB TRN
+    config (gsdiff-t-rgb), exported as the per-frame graph RGB series run instead (model_index trn_frame.rgb), blended
+    with the input by ``rgb_weights`` per strength."""
     aux = torch.load(run / 'aux.pt', map_location='cpu')
     vae = torch.load(run / 'vae.pt', map_location='cpu')
     joint = torch.load(run / 'joint.pt', map_location='cpu')
@@ -161,6 +167,9 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: 
                 by_strength.append(replace(spec, name=STRENGTH_COMPONENT[level]))  # type: ignore[arg-type]
     elif trn_run is not None:
         models['trn'].load_state_dict(averaged_weights(torch.load(trn_run / 'trn.pt', map_location='cpu'), 'trn'))
+    rgb = load_rgb_trn(rgb_run) if rgb_run is not None else None
+    if rgb is not None:
+        by_strength.append(rgb_trn_spec(rgb[0]))
     fresh_out(out)
     frame_trn = mixed(outputs, trn_strengths['medium'] if trn_strengths else trn_mix) if outputs is not None else models['trn']  # type: ignore[arg-type]
     extra = trn_frame_spec(frame_trn, cfg)
@@ -196,7 +205,10 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: 
         **({'trn_frame': {'radius': cfg.trn_radius, **({'strengths': {
             level: {'component': f'{STRENGTH_COMPONENT[level]}/model.onnx', 'weight': 1,
                     'own_noise_removed': trn_strengths[level]} for level in STRENGTH_NAMES}} if trn_strengths else {}),
-            **({'own_noise_removed': trn_mix} if trn_mix is not None else {})}} if extra else {}),  # fmt: skip
+            **({'own_noise_removed': trn_mix} if trn_mix is not None else {}),
+            # RGB series (capsule) run their own TRN, blended with the input by these weights per strength
+            **({'rgb': {'component': 'trn_frame_rgb/model.onnx', 'radius': rgb[0].radius,
+                        'weights': rgb_weights or dict(RGB_WEIGHTS)}} if rgb is not None else {})}} if extra else {}),  # fmt: skip
         'tokenizer': {'vocab': 'tokenizer/vocab.json', 'merges': 'tokenizer/merges.txt', 'max_length': cfg.max_length},
         'recognizer_labels': 'degradation_recognizer/labels.json',
         'scheduler': 'scheduler/scheduler_config.json',
@@ -230,11 +242,33 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: 
             'recognition': 'What kinds of degradation types are in this image?',
             'template': 'Please remove the [degradation] from this image or video',
         },
-        'training': provenance(
-            run, ['aux', 'vae', *(['trn'] if (trn_run or run / 'trn.pt').exists() else []), 'joint'], trn_run
-        ),
+        'training': {
+            **provenance(run, ['aux', 'vae', *(['trn'] if (trn_run or run / 'trn.pt').exists() else []), 'joint'], trn_run),
+            **({'trn_rgb': rgb[1]} if rgb is not None else {}),
+        },
     }
     (out / 'model_index.json').write_text(jsonfmt.dumps(index))
+
+
+def load_rgb_trn(rgb_run: Path) -> tuple[torch.nn.Module, dict]:
+    """The RGB TRN of a trn run of an RGB config (gsdiff-t-rgb: trn_unet.py), its weight average when kept, and the
+    run's provenance block."""
+    state = torch.load(rgb_run / 'trn.pt', map_location='cpu')
+    cfg = CONFIGS[state['config']]
+    if cfg.trn_kind != 'lunet':
+        raise SystemExit(f"export_pack: --rgb-trn: expected a trn run of an RGB TRN config (gsdiff-t-rgb), got {state['config']!r} in {rgb_run}")
+    trn = construct('trn', cfg)
+    trn.load_state_dict(averaged_weights(state, 'trn'))
+    return trn.eval(), provenance(rgb_run, ['trn'], rgb_run)['trn']
+
+
+def rgb_trn_spec(trn: torch.nn.Module) -> Spec:
+    """The per-frame graph of the RGB TRN (model_index trn_frame.rgb): the contract of trn_frame. Its example sizes
+    are not multiples of the U-Net's 8, so the check runs the graph's own padding."""
+    axes = {0: 'batch', 2: 'height', 3: 'width'}
+    looks = 3 * (2 * trn.radius + 1)  # type: ignore[operator]
+    return Spec('trn_frame_rgb', CentreFrameTrn(trn).eval(), {'looks': (torch.float32, axes)}, {'refined': axes},  # type: ignore[arg-type]
+                lambda v, g: (torch.randn(1 + v, looks, 61 + 16 * v, 67 + 6 * v, generator=g),))  # fmt: skip
 
 
 def trn_frame_spec(trn: torch.nn.Module, cfg: TinyConfig) -> Spec | None:
@@ -346,6 +380,10 @@ def main() -> None:
                         'noise texture, 1 removes it too)')
     p.add_argument('--trn-strengths', default=None,
                    help='--trn of config gsdiff-t2: betas low,medium,high, a per-frame TRN graph each (trn_frame.strengths)')
+    p.add_argument('--rgb-trn', type=Path, default=None,
+                   help='--run: a trn run of config gsdiff-t-rgb, exported as the RGB series\' per-frame TRN (trn_frame.rgb)')
+    p.add_argument('--rgb-weights', default=None,
+                   help='--rgb-trn: blend weights low,medium,high in [0, 1] (default 0.5,1,1)')
     args = p.parse_args()
     torch.set_num_threads(2)
     if sum(a is not None for a in (args.run, args.redcnn, args.dncnn)) != 1:
@@ -369,7 +407,19 @@ def main() -> None:
             if len(betas) != 3 or not all(0.0 <= b <= 1.0 for b in betas):
                 raise SystemExit(f'export_pack: --trn-strengths: expected low,medium,high in [0, 1], got {args.trn_strengths!r}')
             strengths = dict(zip(STRENGTH_NAMES, betas))
-        export_gsdiff(args.run, args.out, CONFIGS[name], args.version, args.trn, args.start_timestep, mix, strengths)
+        rgb_weights = None
+        if args.rgb_weights is not None:
+            try:
+                ws = [float(v) for v in args.rgb_weights.split(',')]
+            except ValueError:
+                ws = []
+            if len(ws) != 3 or not all(0.0 <= w <= 1.0 for w in ws):
+                raise SystemExit(f'export_pack: --rgb-weights: expected low,medium,high in [0, 1], got {args.rgb_weights!r}')
+            rgb_weights = dict(zip(STRENGTH_NAMES, ws))
+        if args.rgb_trn is not None and not args.rgb_trn.joinpath('trn.pt').exists():
+            raise SystemExit(f'export_pack: --rgb-trn: expected a trn run folder with trn.pt, got {args.rgb_trn}')
+        export_gsdiff(args.run, args.out, CONFIGS[name], args.version, args.trn, args.start_timestep, mix, strengths,
+                      args.rgb_trn, rgb_weights)
     elif args.redcnn is not None:
         export_redcnn(args.redcnn, args.out, args.config, args.version)
     else:

@@ -60,7 +60,7 @@ from gsdiff.scheduler import alphas_cumprod, scheduler_config  # noqa: E402
 from gsdiff.ema import WeightAverage, averaged_weights  # noqa: E402
 from gsdiff.state import data_manifest, read_state, write_state  # noqa: E402
 from gsdiff.tokenizer import ClipTokenizer, write_tokenizer_files  # noqa: E402
-from gsdiff.trn_tconv import TemporalConvTailRefineNetwork, from_single_frame, with_outputs  # noqa: E402
+from gsdiff.trn_tconv import TemporalConvTailRefineNetwork, from_single_frame, mixed, with_outputs  # noqa: E402
 
 STAGES = ('aux', 'vae', 'joint', 'redcnn', 'dncnn', 'trn')
 LAMBDA_REC, LAMBDA_CON, CON_MARGIN = 0.2, 0.01, 1.0
@@ -119,6 +119,8 @@ class Run:
         self.extra: dict = {}
         self.sampler: WindowSampler | None = None
         self.ema: WeightAverage | None = None
+        # run after the checkpoint is taken up (or found absent): a stage's weights that a resume must not restore
+        self.on_resume: list = []
 
     def load_prev(self, stage: str) -> dict:
         path = self.out / f'{stage}.pt'
@@ -146,6 +148,8 @@ class Run:
 
     def resume(self, models: dict, opt: torch.optim.Optimizer | None) -> None:
         if not self.ckpt.exists():
+            for hook in self.on_resume:
+                hook(models)
             self.start_average(models, None)
             return
         state = torch.load(self.ckpt, map_location='cpu')
@@ -154,6 +158,8 @@ class Run:
         if opt is not None and state['opt'] is not None:
             opt.load_state_dict(state['opt'])
         self.step, self.elapsed, self.extra = state['step'], state['elapsed_s'], state['extra']
+        for hook in self.on_resume:
+            hook(models)
         self.start_average(models, state)
         print(f'resumed {self.ckpt} at step {self.step} ({self.elapsed / 60:.1f} min)', flush=True)
 
@@ -339,7 +345,9 @@ def stage_joint(run: Run, sampler: WindowSampler) -> None:
     # drift under the U-Net.
     models['vae_decoder'] = construct('vae_decoder', cfg)
     models['vae_decoder'].load_state_dict(vae['models']['vae_decoder'])
-    if (run.out / 'trn.pt').exists():
+    if run.args.frozen_trn is not None:
+        take_frozen_trn(run, models['trn'], run.args.frozen_trn)
+    elif (run.out / 'trn.pt').exists():
         # issue "Step 12": the TRN pretrained alone on L_rec (stage trn) starts the joint stage as the restorer, and
         # the diffusion branch learns what it misses
         trn_state = run.load_prev('trn')
@@ -422,6 +430,41 @@ def stage_joint(run: Run, sampler: WindowSampler) -> None:
     run.loop(models, opt, step)
 
 
+def take_frozen_trn(run: Run, trn: torch.nn.Module, folder: Path) -> None:
+    """joint --frozen-trn: the diffusion branch learns against another run's TRN, also on a resume (the joint stage's
+    own frozen copy is replaced): that run's weight average when kept, and of a two-output TRN (gsdiff-t2) output 0,
+    the target the pack's window TRN is exported at (export_pack.py). Where it came from and at which joint step it
+    was taken up are recorded (``extra['trn_from']``; the pack's training block shows it as frozen_trn_from)."""
+    path = folder / 'trn.pt'
+    if not path.exists():
+        raise SystemExit(f'train: --frozen-trn: expected a trn run folder with trn.pt, got {folder}')
+    state = torch.load(path, map_location='cpu')
+    tcfg = CONFIGS[state['config']]
+    weights = averaged_weights(state, 'trn')
+    if tcfg.trn_outputs > 1:
+        two = construct('trn', tcfg)
+        two.load_state_dict(weights)
+        weights = mixed(two, 0.0).state_dict()  # type: ignore[arg-type]
+    try:
+        trn.load_state_dict(weights)
+    except RuntimeError as e:
+        raise SystemExit(f"train: --frozen-trn: {path} ({state['config']}) does not fit the {run.cfg.name} TRN: {e}")
+    trn.requires_grad_(False)
+    source = {'run': str(folder), 'config': state['config'], 'step': state['step'],
+              'minutes': round(state['elapsed_s'] / 60, 1), 'weights': 'average' if state.get('ema') else 'last-iterate',
+              **({'output': 0} if tcfg.trn_outputs > 1 else {})}  # fmt: skip
+
+    def hook(models: dict) -> None:
+        models['trn'].load_state_dict(weights)  # over the checkpoint's frozen copy
+        previous = run.extra.get('trn_from')
+        if previous is None or any(previous.get(k) != v for k, v in source.items()):
+            run.extra['trn_from'] = {**source, 'at_step': run.step, **({'before': previous} if previous else {})}
+        run.extra['trn_frozen'] = True
+
+    run.on_resume.append(hook)
+    print(f"joint: frozen TRN from {path} ({state['config']}, step {state['step']})", flush=True)
+
+
 def stage_redcnn(run: Run, sampler: WindowSampler) -> None:
     models = {'denoiser': RedCnn()}
     opt = adam(models, LR['redcnn'])
@@ -447,9 +490,16 @@ def stage_trn(run: Run, sampler: WindowSampler) -> None:
     if own and getattr(models['trn'], 'outputs', 1) != 2:
         raise SystemExit(f'train: --own-noise needs a TRN with 2 outputs (config gsdiff-t2), got config {run.cfg.name}')
 
+    centre = hasattr(models['trn'], 'centre_noise')  # the RGB U-Net TRN: the loss on frames with true neighbours only
+
     def step(rng: np.random.RandomState) -> dict:
-        b = sampler.sample(BATCH['trn'])
-        if own:
+        b = sampler.sample(run.args.batch or BATCH['trn'])
+        if centre:
+            t = b.degraded.shape[1] // 2
+            loss = F.mse_loss(b.degraded[:, t] - models['trn'].centre_noise(b.degraded), b.clean[:, t])
+            with torch.no_grad():
+                mse_in = float(F.mse_loss(b.degraded[:, t], b.clean[:, t]))
+        elif own:
             noises = models['trn'].noises(b.degraded)
             loss = F.mse_loss(b.degraded - noises[0], b.clean)
             # output 1 against the target without the reference's own noise, where the window gives one
@@ -458,8 +508,9 @@ def stage_trn(run: Run, sampler: WindowSampler) -> None:
             loss_own = (per_window * w).sum() / w.sum().clamp(min=1.0)
         else:
             loss = F.mse_loss(models['trn'](b.degraded), b.clean)
-        with torch.no_grad():
-            mse_in = float(F.mse_loss(b.degraded, b.clean))
+        if not centre:
+            with torch.no_grad():
+                mse_in = float(F.mse_loss(b.degraded, b.clean))
         for key, v in (('ema_mse_in', mse_in), ('ema_mse', float(loss))):
             run.extra[key] = EMA * run.extra.get(key, v) + (1 - EMA) * v
         gain = 10 * math.log10(max(run.extra['ema_mse_in'], 1e-12) / max(run.extra['ema_mse'], 1e-12))
@@ -550,6 +601,7 @@ def main() -> None:
     p.add_argument('--seed', type=int, default=20261126)
     p.add_argument('--save-every', type=float, default=120.0, help='seconds between checkpoints')
     p.add_argument('--ct-fraction', type=float, default=None, help='share of CT windows; default 0.75, dncnn 1.0')
+    p.add_argument('--batch', type=int, default=None, help='stage trn: windows per step (default 4)')
     p.add_argument('--crop', type=int, default=None,
                    help='training crop per frame (pixels); default 32 (48 for redcnn, by hand), dncnn 48')
     p.add_argument('--depth', type=int, default=8, help='dncnn: conv layers (receptive field 2 depth + 1 px)')
@@ -566,6 +618,9 @@ def main() -> None:
                         "window's estimated noise SD (gsdiff/noise_level.py; the pack then samples the same way)")
     p.add_argument('--freeze-trn', action='store_true',
                    help='joint stage: keep the pretrained TRN (<out>/trn.pt) fixed; only the diffusion branch learns')
+    p.add_argument('--frozen-trn', type=Path, default=None,
+                   help='joint stage: the diffusion branch learns against this trn run\'s TRN (its weight average; '
+                        'output 0 of a two-output TRN), frozen, also on a resume (replaces the checkpoint\'s copy)')
     p.add_argument('--resume', type=Path, default=None,
                    help='a committed state folder (models/training/state/<run>): start from its <stage>.state.pt '
                         'when --out has no checkpoint of the stage yet')
@@ -618,7 +673,7 @@ def main() -> None:
             raise SystemExit(f'train: {run.ckpt} holds a DnCNN {had}, expected {want} (same flags, or another --out)')
     (args.out / f'{args.stage}.config.json').write_text(json.dumps({
         'stage': args.stage, 'config': cfg.name, 'train': args.train, 'seed': args.seed, 'threads': args.threads,
-        'batch': BATCH[args.stage], 'lr': args.lr or LR[args.stage], 'torch': torch.__version__,
+        'batch': args.batch or BATCH[args.stage], 'lr': args.lr or LR[args.stage], 'torch': torch.__version__,
         'phrases': {'ct': CT_PHRASES, 'rgb': RGB_PHRASES}, 'lambda': [1.0, LAMBDA_REC, LAMBDA_CON],
         'con_margin': CON_MARGIN, 't_rec': T_REC, 'hf_noise': args.hf_noise,
         'own_noise': args.own_noise,

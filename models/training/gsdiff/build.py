@@ -21,6 +21,7 @@ from .recognizer import DegradationRecognizer
 from .trn import TailRefineNetwork
 from .trn_naf import NafTailRefineNetwork
 from .trn_tconv import TemporalConvTailRefineNetwork
+from .trn_unet import LooksUnetTailRefineNetwork
 from .unet import UNet
 from .vae import VaeDecoder, VaeEncoder
 from .vae_s2d import SpaceToDepthDecoder, SpaceToDepthEncoder
@@ -104,6 +105,8 @@ def construct(name: str, cfg: TinyConfig) -> nn.Module:
     if name == 'trn':
         if cfg.trn_kind == 'naf':
             return NafTailRefineNetwork(cfg.trn_channels, cfg.trn_blocks, cfg.trn_middle)
+        if cfg.trn_kind == 'lunet':
+            return LooksUnetTailRefineNetwork(cfg.trn_channels, cfg.trn_blocks, cfg.trn_middle, cfg.trn_radius)
         if cfg.trn_kind == 'tconv':
             return TemporalConvTailRefineNetwork(cfg.trn_depth, cfg.trn_width, cfg.trn_radius, outputs=cfg.trn_outputs)
         return TailRefineNetwork(cfg.trn_channels, cfg.trn_heads, cfg.trn_window, cfg.trn_patch)

@@ -39,6 +39,7 @@ class TinyConfig:
     trn_patch: int = 1  # 1: full-resolution stem; 2: Swin patch embedding (half resolution inside the TRN)
     trn_kind: str = 'swin'  # 'swin': trn.py (Swin window attention); 'naf': trn_naf.py (NAFNet blocks, full resolution);
     # 'tconv': trn_tconv.py (each frame and its trn_radius neighbours as input channels of a trn_depth x trn_width conv stack)
+    # 'lunet': trn_unet.py (the same neighbourhood into a residual U-Net of trn_channels / trn_blocks / trn_middle; RGB video)
     trn_blocks: tuple[int, ...] = (1, 1, 1)  # naf: blocks per encoder (and decoder) level
     trn_middle: int = 1  # naf: blocks at the lowest level
     trn_depth: int = 8  # tconv: conv layers
@@ -121,5 +122,12 @@ GSDIFF_T = replace(GSDIFF_S, name='gsdiff-t', trn_kind='tconv', trn_depth=8, trn
 # gsdiff-t with a second TRN output trained on targets without the reference's own noise (gsdiff/own_noise.py); the
 # pack's strength mixes the two (trn_tconv.mixed)
 GSDIFF_T2 = replace(GSDIFF_T, name='gsdiff-t2', trn_outputs=2)
-CONFIGS = {c.name: c for c in (TINY, GSDIFF_S, GSDIFF_S_1X1, GSDIFF_N, GSDIFF_T, GSDIFF_T2)}
+# issue "Step 12", item 5: the pack's RGB (capsule) TRN, a multi-frame residual U-Net over each frame's +- 2 neighbours
+# (trn_unet.py; a receptive field for 3-25 px motion blur); trained alone on capsule windows of 5 frames, the loss on
+# the centre frame (train.py stage trn), exported as the pack's trn_frame.rgb graph (export_pack.py --rgb-trn)
+GSDIFF_T_RGB = replace(
+    GSDIFF_T, name='gsdiff-t-rgb', trn_kind='lunet', trn_channels=(16, 32, 64, 128), trn_blocks=(1, 1, 2, 1),
+    trn_middle=2, trn_radius=2, grid_rows=1, grid_cols=5,
+)  # fmt: skip
+CONFIGS = {c.name: c for c in (TINY, GSDIFF_S, GSDIFF_S_1X1, GSDIFF_N, GSDIFF_T, GSDIFF_T2, GSDIFF_T_RGB)}
 SEED = 20260101

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DenoiserPack, GsdiffPack, LoadedPack } from '../../../models/index.js';
+import type { DenoiserPack, GsdiffPack, LoadedPack, Strength } from '../../../models/index.js';
+import { centreLookTimes } from './onnxGraph.js';
 
 /** The tiny denoiser test pack (models/training/export_test_denoiser.py): 3 convs 3x3, tile 64, overlap 16. */
 export const DENOISER_PACK = join(process.cwd(), 'models/packs/tiny-denoiser-test');
@@ -62,4 +63,42 @@ export function packWithDefaults(source: string, extra: Record<string, unknown>)
     Object.assign(index.defaults, extra);
     writeFileSync(file, JSON.stringify(index));
   });
+}
+
+/** A per-frame TRN test graph: `centreLookTimes(radius, scale)` written to `file` inside the pack. */
+export interface CentreLookGraph {
+  readonly file: string;
+  readonly radius: number;
+  readonly scale: number;
+}
+
+/**
+ * A temporary copy of `source` (a GSDiff pack) with the per-frame TRN `ct` (`trn_frame`) and, when given, the RGB
+ * series' graph `rgb` (`trn_frame.rgb`, listed as components.trn_frame_rgb), each a centreLookTimes graph, written
+ * and signed. The caller removes the folder.
+ */
+export function rgbTrnPack(
+  source: string,
+  ct: CentreLookGraph,
+  rgb?: CentreLookGraph & { readonly weights?: Readonly<Record<Strength, number>> },
+): string {
+  const dir = brokenPack(source, () => undefined);
+  const indexFile = join(dir, 'model_index.json');
+  const index = JSON.parse(readFileSync(indexFile, 'utf8')) as Record<string, Record<string, unknown>>;
+  for (const g of rgb ? [ct, rgb] : [ct]) {
+    const bytes = centreLookTimes(g.radius, g.scale);
+    mkdirSync(join(dir, g.file, '..'), { recursive: true });
+    writeFileSync(join(dir, g.file), bytes);
+    index.files[g.file] = createHash('sha256').update(bytes).digest('hex');
+  }
+  index.components.trn_frame = ct.file;
+  if (rgb) index.components.trn_frame_rgb = rgb.file;
+  index.trn_frame = {
+    radius: ct.radius,
+    ...(rgb
+      ? { rgb: { component: rgb.file, radius: rgb.radius, ...(rgb.weights ? { weights: rgb.weights } : {}) } }
+      : {}),
+  };
+  writeFileSync(indexFile, JSON.stringify(index, null, 2));
+  return dir;
 }
