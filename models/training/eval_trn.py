@@ -6,6 +6,7 @@ Runs T(V_d) in torch on consecutive 9-slice windows of whole slices of an evalua
 tables in docs/RESULTS.md come from ``gsdiff evaluate`` through the runtime.
 
     /usr/bin/python3 models/training/eval_trn.py --run .cache/runs/gsdiff-n --data .cache/training --ct acrin-heldout
+    /usr/bin/python3 models/training/eval_trn.py --run .cache/runs/gsdiff-t-rgb --clip 39960e5e099a45ca  # RGB TRN
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -24,6 +26,7 @@ from gsdiff.config import CONFIGS  # noqa: E402
 from gsdiff.data import ct_to_model, load_ct  # noqa: E402
 from gsdiff.ema import averaged_weights  # noqa: E402
 from gsdiff.trn_tconv import mixed  # noqa: E402
+from make_eval_clip import psnr_8bit  # noqa: E402
 
 LOW, HIGH = -160.0, 240.0
 
@@ -31,6 +34,40 @@ LOW, HIGH = -160.0, 240.0
 def psnr(ref: torch.Tensor, test: torch.Tensor) -> float:
     mse = float(((test.clamp(LOW, HIGH) - ref.clamp(LOW, HIGH)) ** 2).mean())
     return 10 * math.log10((HIGH - LOW) ** 2 / mse) if mse > 0 else math.inf
+
+
+def eval_clip(args: argparse.Namespace, trn: torch.nn.Module, state: dict) -> dict:
+    """The RGB TRN on the capsule benchmark (make_eval_clip.py): each frame with its true neighbours, mirrored at the
+    clip's ends as the runtime's refineFrame does, 8-bit PSNR per frame averaged (make_eval_clip.psnr_8bit)."""
+    folder = args.data / 'eval' / args.clip
+    meta = json.loads((folder / 'meta.json').read_text())
+    n, h, w = meta['frames'], meta['height'], meta['width']
+    sharp = np.fromfile(folder / 'sharp.u8', np.uint8).reshape(n, h, w, 3)
+    degraded = np.fromfile(folder / 'degraded.u8', np.uint8).reshape(n, h, w, 3)
+    m = min(args.frames, n)
+    x = torch.from_numpy(degraded[:m].astype(np.float32) / 127.5 - 1.0).permute(0, 3, 1, 2)  # [m, 3, H, W]
+    r = trn.radius  # type: ignore[attr-defined]
+    outs = []
+    with torch.no_grad():
+        for i in range(m):
+            idx = [mirror(i + d, m) for d in range(-r, r + 1)]
+            looks = x[idx].reshape(1, -1, h, w)
+            y = looks[:, r * 3 : (r + 1) * 3] - trn.noise_of_looks(looks)  # type: ignore[operator]
+            outs.append(((y[0].permute(1, 2, 0) + 1.0) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy())
+    restored = np.stack(outs)
+    return {'run': str(args.run), 'clip': args.clip, 'frames': m, 'step': state['step'],
+            'weights': 'last' if args.last_iterate or not state.get('ema') else 'ema',
+            'minutes': round(state['elapsed_s'] / 60, 1),
+            'input': round(psnr_8bit(sharp[:m], degraded[:m]), 2), 'trn': round(psnr_8bit(sharp[:m], restored), 2)}  # fmt: skip
+
+
+def mirror(i: int, count: int) -> int:
+    """models/pipeline/refineFrame.ts mirrorIndex: -1 -> 1, count -> count - 2."""
+    if count == 1:
+        return 0
+    while i < 0 or i >= count:
+        i = -i if i < 0 else 2 * (count - 1) - i
+    return i
 
 
 def main() -> None:
@@ -43,6 +80,9 @@ def main() -> None:
     p.add_argument('--crop', type=int, default=0, help='a centre crop of this size (a quick check; 0: whole slices)')
     p.add_argument('--trn-mix', type=float, default=None,
                    help='a two-output TRN (config gsdiff-t2): the mix of its outputs to run (trn_tconv.mixed; default 0)')
+    p.add_argument('--clip', default=None,
+                   help='an RGB TRN (config gsdiff-t-rgb): the capsule benchmark clip under <data>/eval instead of --ct')
+    p.add_argument('--frames', type=int, default=36, help='--clip: frames scored (as gsdiff evaluate --frames)')
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     state = torch.load(args.run / 'trn.pt', map_location='cpu')
@@ -53,6 +93,9 @@ def main() -> None:
         trn = mixed(trn, args.trn_mix or 0.0).eval()
     elif args.trn_mix is not None:
         raise SystemExit(f"eval_trn: --trn-mix needs a two-output TRN, {args.run / 'trn.pt'} has config {cfg.name}")
+    if args.clip is not None:
+        print(json.dumps(eval_clip(args, trn, state)))
+        return
     series = load_ct(args.data / 'ct' / args.ct)
     k = cfg.frames
     span = cfg.ct_high_hu - cfg.ct_low_hu

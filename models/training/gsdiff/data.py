@@ -276,7 +276,6 @@ class WindowSampler:
         self.hf_sd: dict[int, float] = {}
         self.own_noise = own_noise  # deterministic given the window: the random stream is the same with or without it
         self.own_hp_var: dict[int, float] = {}
-        self._own: tuple[np.ndarray, float] | None = None
         self.k = cfg.frames
         self.crop = crop or cfg.tile
         self.ct_fraction = ct_fraction if clips else 1.0
@@ -314,7 +313,7 @@ class WindowSampler:
             id(c): overlay_mask(np.asarray(c.frames[np.linspace(0, len(c.frames) - 1, 64).astype(int)])) for c in clips
         }
 
-    def _ct(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, tuple[str, str, int]]:
+    def _ct(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, tuple[str, str, int], tuple[np.ndarray, float] | None]:
         # a series uniformly, then one of its usable realisations uniformly (format 1: one per dose, in dose order,
         # so a format-1 run draws the same stream as before format 2)
         i = self.rng.randint(len(self.cts))
@@ -334,18 +333,19 @@ class WindowSampler:
                 self.hf_sd[id(r)] = added_high_band_sd(r.clean, r.noisy)
             sd = self.rng.rand() * self.hf_noise * self.hf_sd[id(r)]
             noisy = noisy.astype(np.float32) + self.rng.normal(0.0, 1.0, noisy.shape).astype(np.float32) * sd
+        own = None
         if self.own_noise:
             if id(r) not in self.own_hp_var:  # per realisation: a thick-slab one has its own, averaged reference
                 self.own_hp_var[id(r)] = own_high_pass_var(r.clean)
             dose = float(r.params.get('doseFraction', 0.0))
-            self._own = recorrupted_target(clean, noisy, dose, self.own_hp_var[id(r)])
+            own = recorrupted_target(clean, noisy, dose, self.own_hp_var[id(r)])
         phrase = CT_PHRASES[self.rng.randint(len(CT_PHRASES))]
-        return clean, noisy, self._flips(), phrase, (s.name, r.id, start)
+        return clean, noisy, self._flips(), phrase, (s.name, r.id, start), own
 
     def _flips(self) -> np.ndarray:
         return self.rng.randint(2, size=3)  # flip y, flip x, reverse frame order
 
-    def _rgb(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, tuple[str, str, int]]:
+    def _rgb(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, tuple[str, str, int], None]:
         clip, first, length = self.runs[self.rng.randint(len(self.runs))]
         start = first + self.rng.randint(length - self.k)
         _, h, w, _ = clip.frames.shape
@@ -363,21 +363,21 @@ class WindowSampler:
         sharp = region[:, :, r : r + c, r : r + c].astype(np.float32) / 127.5 - 1.0  # [k+1, 3, c, c]
         blurred = degraded.astype(np.float32) / 127.5 - 1.0
         phrase = RGB_PHRASES[self.rng.randint(len(RGB_PHRASES))]
-        return sharp, blurred, self._flips(), phrase, (clip.name, f'run@{first}', start)
+        return sharp, blurred, self._flips(), phrase, (clip.name, f'run@{first}', start), None
 
     def sample(self, batch: int) -> Batch:
         cleans, degs, neighs, labels, kinds, phrases, sources = [], [], [], [], [], [], []
         owns, own_weights = [], []
         for _ in range(batch):
             is_ct = self.rng.rand() < self.ct_fraction
-            self._own = None
-            clean, deg, flips, phrase, source = self._ct() if is_ct else self._rgb()
+            # own: the window's target without the reference's own noise and its weight (CT with own_noise only)
+            clean, deg, flips, phrase, source, own = self._ct() if is_ct else self._rgb()
             if is_ct:
                 clean_t = ct_to_model(torch.from_numpy(clean), self.cfg)
                 deg_t = ct_to_model(torch.from_numpy(deg), self.cfg)
             else:
                 clean_t, deg_t = torch.from_numpy(clean), torch.from_numpy(deg)
-            own_t, own_w = (ct_to_model(torch.from_numpy(self._own[0]), self.cfg), self._own[1]) if self._own else (clean_t, 0.0)
+            own_t, own_w = (ct_to_model(torch.from_numpy(own[0]), self.cfg), own[1]) if own else (clean_t, 0.0)
             dims = [d for d, f in zip((2, 3), flips[:2]) if f]
             if dims:
                 clean_t, deg_t, own_t = clean_t.flip(dims), deg_t.flip(dims), own_t.flip(dims)
