@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gsdiff } from '../helpers/gsdiffCli.js';
+import { sharedPath } from '../helpers/sharedData.js';
+
+const run = promisify(execFile);
+const PY = '/usr/bin/python3';
+const TRAIN = 'models/training/train.py';
+
+/**
+ * Issue "Step 12": a fresh clone resumes every committed campaign state (models/training/state/<run>) with the flags
+ * the campaign trains it with (docs/RESULTS.md), two steps on small real data, and commits a compact state of its own.
+ * A state that no longer matches its code (a renamed layer, a changed config) fails here, not in the next session.
+ */
+const STATES: {
+  state: string;
+  stage: string;
+  config: string;
+  train: 'ct' | 'capsule';
+  flags: string[];
+  maxMb: number;
+}[] = [
+  {
+    state: 'gsdiff-t2',
+    stage: 'trn',
+    config: 'gsdiff-t2',
+    train: 'ct',
+    flags: ['--ema', '0.999', '--hf-noise', '1.0', '--own-noise', '--lr', '1e-4'],
+    maxMb: 2,
+  },
+  { state: 'redcnn', stage: 'redcnn', config: 'gsdiff-s', train: 'ct', flags: [], maxMb: 2 },
+  {
+    state: 'gsdiff-t-rgb',
+    stage: 'trn',
+    config: 'gsdiff-t-rgb',
+    train: 'capsule',
+    flags: ['--ema', '0.999', '--crop', '64', '--batch', '1', '--lr', '5e-4'],
+    maxMb: 16,
+  },
+];
+
+describe('campaign states: a fresh clone resumes each committed state two steps', () => {
+  let dir: string;
+  let data: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gsdiff-campaign-'));
+    data = join(dir, 'data');
+    const ct = await gsdiff(
+      ...['training-data', sharedPath('ct-ge-head-human-tilted'), '--out', data, '--name', 'head'],
+      ...['--doses', '0.25', '--slices', '1-12'],
+    );
+    expect(ct.code).toBe(0);
+    const clip = await gsdiff(
+      'training-data',
+      sharedPath('capsule-endoscopy-kvasir-capsule-clips', 'ad91cf7ca91440aa.mp4'),
+      '--out',
+      data,
+    );
+    expect(clip.code).toBe(0);
+  }, 400_000);
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each(STATES)(
+    'state/$state ($stage, $config) resumes, trains two steps and commits',
+    async ({ state, stage, config, train, flags, maxMb }) => {
+      const folder = `models/training/state/${state}`;
+      const read = `import torch; s = torch.load('${folder}/${stage}.state.pt', map_location='cpu'); print(s['step'], s['config'])`;
+      const [committed, committedConfig] = (await run(PY, ['-c', read])).stdout.trim().split(' ');
+      const steps = Number(committed);
+      expect(committedConfig).toBe(config);
+      expect(steps).toBeGreaterThan(100);
+      const out = join(dir, `run-${state}`);
+      const commit = join(dir, `state-${state}`);
+      const { stdout } = await run(
+        PY,
+        [
+          ...[TRAIN, '--stage', stage, '--config', config, '--data', data],
+          ...['--train', train === 'ct' ? 'head' : 'ad91cf7ca91440aa', '--out', out, '--threads', '1'],
+          ...['--resume', folder, '--steps', String(steps + 2), '--commit-state', commit, ...flags],
+        ],
+        { maxBuffer: 1 << 24, timeout: 300_000 },
+      );
+      expect(stdout).toContain(`${folder}: step ${steps}`);
+      expect(stdout).toContain(`${stage}: ${steps + 2} steps`);
+      const log = (await readFile(join(out, `${stage}.log.jsonl`), 'utf8')).trim().split('\n');
+      const rows = log.map((l) => JSON.parse(l) as { step: number; total: number });
+      expect(rows.map((r) => r.step)).toEqual([steps + 1, steps + 2]);
+      expect(rows.every((r) => Number.isFinite(r.total))).toBe(true);
+      expect((await stat(join(commit, `${stage}.state.pt`))).size).toBeLessThan(maxMb * 1e6);
+    },
+    320_000,
+  );
+});
