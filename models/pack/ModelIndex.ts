@@ -122,6 +122,11 @@ export interface TrnRgbSpec {
   readonly radius: number;
   /** Blend with the input per strength, out = input + weight (restored - input); each in [0, 1]. */
   readonly weights: Readonly<Record<Strength, number>>;
+  /**
+   * Whether RGB series run the diffusion branch before this graph (default true). False where the pack's diffusion
+   * branch learned its correction against another TRN and costs quality on RGB series (docs/RESULTS.md "Step 12").
+   */
+  readonly diffusion: boolean;
 }
 
 /** model_index.json of a single-network denoiser pack (a baseline such as RED-CNN), validated and frozen. */

@@ -11,12 +11,13 @@ interface RgbContext {
 }
 
 /** The fields `trn_frame.rgb` may hold: a misspelt one would otherwise fall back to a default unnoticed. */
-const FIELDS = ['component', 'radius', 'weights'] as const;
+const FIELDS = ['component', 'radius', 'weights', 'diffusion'] as const;
 
 /**
  * Validates `trn_frame.rgb` (models/README.md "Per-frame TRN"): a `component` path inside the pack, a `radius`
  * integer in [0, 16] (the range of `trn_frame.radius`) and optional `weights` with every strength low / medium / high
- * in [0, 1] (absent: RGB_TRN_WEIGHTS). A `components.trn_frame_rgb` entry, when the pack lists one, must name the
+ * in [0, 1] (absent: RGB_TRN_WEIGHTS), and an optional boolean `diffusion` (absent: true; false: RGB series skip
+ * the diffusion branch, for a pack whose diffusion branch never learned against this graph). A `components.trn_frame_rgb` entry, when the pack lists one, must name the
  * same file, so the two places never disagree about which graph RGB series run.
  * @throws MODEL_ERR_PACK_INDEX naming the pack, the field path (e.g. `trn_frame.rgb.weights.low`) and what was
  *   expected
@@ -51,7 +52,11 @@ export function parseTrnRgb(raw: unknown, c: RgbContext): TrnRgbSpec {
     typeof raw.radius === 'number' && Number.isInteger(raw.radius) && raw.radius >= 0 && raw.radius <= 16
       ? raw.radius
       : fail(`${base}.radius`, 'a non-negative integer (at most 16)', raw.radius);
-  return { component, radius, weights: parseWeights(raw.weights, `${base}.weights`, fail, isObject) };
+  const diffusion =
+    raw.diffusion === undefined || typeof raw.diffusion === 'boolean'
+      ? raw.diffusion !== false
+      : fail(`${base}.diffusion`, 'true or false', raw.diffusion);
+  return { component, radius, weights: parseWeights(raw.weights, `${base}.weights`, fail, isObject), diffusion };
 }
 
 /** `weights`: absent gives the defaults; present, every strength and nothing else, each in [0, 1]. */

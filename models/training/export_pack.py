@@ -129,7 +129,7 @@ def load_trn_outputs(trn_run: Path) -> TemporalConvTailRefineNetwork | None:
 def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: Path | None = None,
                   start_timestep: str | None = None, trn_mix: float | None = None,
                   trn_strengths: dict[str, float] | None = None, rgb_run: Path | None = None,
-                  rgb_weights: dict[str, float] | None = None) -> None:  # fmt: skip
+                  rgb_weights: dict[str, float] | None = None, rgb_diffusion: bool = True) -> None:  # fmt: skip
     """``trn_run``: take the TRN from that run's trn.pt (its weight average when it keeps one) instead of the joint
     stage's copy, the campaign's rule when the TRN trained on after the joint stage (the diffusion branch is the joint
     stage's). ``start_timestep``: the pack's defaults.start_timestep ('matched' or an integer), chosen by the
@@ -138,7 +138,8 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: 
     a beta per strength, each a per-frame graph listed in model_index trn_frame.strengths (the window graph at the low
     strength's beta, the target the diffusion branch was trained against). ``rgb_run``: a trn run of an RGB TRN
     config (gsdiff-t-rgb), exported as the per-frame graph RGB series run instead (model_index trn_frame.rgb), blended
-    with the input by ``rgb_weights`` per strength."""
+    with the input by ``rgb_weights`` per strength; ``rgb_diffusion`` False: RGB series skip the diffusion branch
+    (trn_frame.rgb.diffusion), for a diffusion branch that learned its correction against another TRN."""
     aux = torch.load(run / 'aux.pt', map_location='cpu')
     vae = torch.load(run / 'vae.pt', map_location='cpu')
     joint = torch.load(run / 'joint.pt', map_location='cpu')
@@ -208,7 +209,8 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: 
             **({'own_noise_removed': trn_mix} if trn_mix is not None else {}),
             # RGB series (capsule) run their own TRN, blended with the input by these weights per strength
             **({'rgb': {'component': 'trn_frame_rgb/model.onnx', 'radius': rgb[0].radius,
-                        'weights': rgb_weights or dict(RGB_WEIGHTS)}} if rgb is not None else {})}} if extra else {}),  # fmt: skip
+                        'weights': rgb_weights or dict(RGB_WEIGHTS), **({} if rgb_diffusion else {'diffusion': False})}}
+               if rgb is not None else {})}} if extra else {}),  # fmt: skip
         'tokenizer': {'vocab': 'tokenizer/vocab.json', 'merges': 'tokenizer/merges.txt', 'max_length': cfg.max_length},
         'recognizer_labels': 'degradation_recognizer/labels.json',
         'scheduler': 'scheduler/scheduler_config.json',
@@ -382,6 +384,8 @@ def main() -> None:
                    help='--trn of config gsdiff-t2: betas low,medium,high, a per-frame TRN graph each (trn_frame.strengths)')
     p.add_argument('--rgb-trn', type=Path, default=None,
                    help='--run: a trn run of config gsdiff-t-rgb, exported as the RGB series\' per-frame TRN (trn_frame.rgb)')
+    p.add_argument('--rgb-no-diffusion', action='store_true',
+                   help='--rgb-trn: RGB series skip the diffusion branch (trn_frame.rgb.diffusion false)')
     p.add_argument('--rgb-weights', default=None,
                    help='--rgb-trn: blend weights low,medium,high in [0, 1] (default 0.5,1,1)')
     args = p.parse_args()
@@ -419,7 +423,7 @@ def main() -> None:
         if args.rgb_trn is not None and not args.rgb_trn.joinpath('trn.pt').exists():
             raise SystemExit(f'export_pack: --rgb-trn: expected a trn run folder with trn.pt, got {args.rgb_trn}')
         export_gsdiff(args.run, args.out, CONFIGS[name], args.version, args.trn, args.start_timestep, mix, strengths,
-                      args.rgb_trn, rgb_weights)
+                      args.rgb_trn, rgb_weights, not args.rgb_no_diffusion)
     elif args.redcnn is not None:
         export_redcnn(args.redcnn, args.out, args.config, args.version)
     else:

@@ -70,6 +70,27 @@ async function changeSlope(pack: GsdiffPack, kind: 'ct' | 'rgb', strength: Stren
   return num / den;
 }
 
+/** Every restored frame of the series, concatenated; `branches` undefined leaves the choice to the pack. */
+async function restoreAll(pack: GsdiffPack, kind: 'ct' | 'rgb', branches?: 'full' | 'trn-only'): Promise<number[]> {
+  const src: SeriesSource =
+    kind === 'ct'
+      ? { kind, count: 3, height: SIZE, width: SIZE, frame: async (i) => ctFrames[i] }
+      : { kind, count: 3, height: SIZE, width: SIZE, frame: async (i) => rgbFrames[i] };
+  const out: number[][] = [];
+  for await (const ev of restoreSeries(pack, src, {
+    noise: (n) => new Float32Array(n),
+    header:
+      kind === 'ct'
+        ? { modality: 'CT', samplesPerPixel: 1, acquisition: {} }
+        : { modality: 'ES', samplesPerPixel: 3, acquisition: {} },
+    degradation: kind === 'ct' ? 'low-dose CT noise' : 'motion blur',
+    skipAir: false,
+    ...(branches ? { branches } : {}),
+  }))
+    if (ev.type === 'frame') out[ev.index] = Array.from(ev.values);
+  return out.flat();
+}
+
 describe('per-frame TRN for RGB series (trn_frame.rgb)', () => {
   let dir: string;
   let plainDir: string;
@@ -97,6 +118,38 @@ describe('per-frame TRN for RGB series (trn_frame.rgb)', () => {
       }
     } finally {
       await pack.release();
+    }
+  }, 120_000);
+
+  it('with diffusion false, RGB series skip the diffusion branch unless asked; CT series keep it', async () => {
+    const noDiffusion = brokenPack(dir, (d) => {
+      const file = join(d, 'model_index.json');
+      const index = JSON.parse(readFileSync(file, 'utf8')) as { trn_frame: { rgb: Record<string, unknown> } };
+      index.trn_frame.rgb.diffusion = false;
+      writeFileSync(file, JSON.stringify(index));
+    });
+    try {
+      const pack = asGsdiff(await loadPack(noDiffusion, { device: 'cpu', logger }));
+      try {
+        expect(pack.index.trn_frame?.rgb?.diffusion).toBe(false);
+        const rgbDefault = await restoreAll(pack, 'rgb');
+        expect(rgbDefault).toEqual(await restoreAll(pack, 'rgb', 'trn-only'));
+        expect(rgbDefault).not.toEqual(await restoreAll(pack, 'rgb', 'full')); // the branch changes the tiny pack's output
+        const ctDefault = await restoreAll(pack, 'ct');
+        expect(ctDefault).toEqual(await restoreAll(pack, 'ct', 'full'));
+        expect(ctDefault).not.toEqual(await restoreAll(pack, 'ct', 'trn-only'));
+      } finally {
+        await pack.release();
+      }
+      const withBranch = asGsdiff(await loadPack(dir, { device: 'cpu', logger }));
+      try {
+        expect(withBranch.index.trn_frame?.rgb?.diffusion).toBe(true); // absent: the branch runs, as before
+        expect(await restoreAll(withBranch, 'rgb')).toEqual(await restoreAll(withBranch, 'rgb', 'full'));
+      } finally {
+        await withBranch.release();
+      }
+    } finally {
+      rmSync(noDiffusion, { recursive: true, force: true });
     }
   }, 120_000);
 

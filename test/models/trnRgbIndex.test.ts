@@ -61,6 +61,7 @@ describe('model_index trn_frame.rgb', () => {
       component: 'trn_frame_rgb/model.onnx',
       radius: 2,
       weights: { low: 0.5, medium: 1, high: 1 },
+      diffusion: true, // absent: RGB series run the diffusion branch
     });
     expect(idx.trn_frame?.radius).toBe(1);
     expect(idx.trn_frame?.strengths?.low.component).toBe('trn_frame_low/model.onnx');
@@ -82,6 +83,11 @@ describe('model_index trn_frame.rgb', () => {
     const idx = gsdiff(index((rgb) => delete rgb.weights));
     expect(idx.trn_frame?.rgb?.weights).toEqual({ low: 0.5, medium: 1, high: 1 });
     expect(RGB_TRN_WEIGHTS).toEqual({ low: 0.5, medium: 1, high: 1 });
+  });
+
+  it('reads diffusion false: RGB series then skip the diffusion branch', () => {
+    expect(gsdiff(index((rgb) => (rgb.diffusion = false))).trn_frame?.rgb?.diffusion).toBe(false);
+    expect(gsdiff(index((rgb) => (rgb.diffusion = true))).trn_frame?.rgb?.diffusion).toBe(true);
   });
 
   it('accepts radius 0 and weights 0 and 1', () => {
@@ -121,6 +127,7 @@ describe('model_index trn_frame.rgb', () => {
     ['a missing weight', (rgb) => delete rgb.weights.high, 'trn_frame.rgb.weights.high', 'a number in [0, 1]'],
     ['an unknown strength', (rgb) => (rgb.weights.max = 1), 'trn_frame.rgb.weights.max', 'only the strengths'],
     ['an unknown field', (rgb) => (rgb.weight = 1), 'trn_frame.rgb.weight', 'only the fields component, radius'],
+    ['diffusion as text', (rgb) => (rgb.diffusion = 'no'), 'trn_frame.rgb.diffusion', 'true or false'],
     [
       'a components entry naming another file',
       (_, j) => (j.components.trn_frame_rgb = 'trn_frame/model.onnx'),
