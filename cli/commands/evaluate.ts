@@ -87,11 +87,13 @@ function rgbTable(rows: Record<string, RgbFigures>): string {
  * Name shown for a pack: its folder name, then each ablation variant's row ("<pack> trn-only", "<pack> t=1"). The
  * variants apply to GSDiff packs only; a denoiser pack given them runs once (the runtime names unused options).
  */
-function methods(
+export function methods(
   packs: readonly string[],
   o: Pick<EvaluateOptions, 'keepAir' | 'strength' | 'branches' | 'startTimesteps' | 'strengths'>,
 ): Method[] {
-  const branches = o.branches ?? ['full'];
+  // Without --branches each pack runs as its index says (an RGB series may skip the diffusion branch,
+  // trn_frame.rgb.diffusion); with it every row forces its branches, 'full' included, so a row is what it is named.
+  const branches: readonly (Branches | undefined)[] = o.branches ?? [undefined];
   const starts = o.startTimesteps ?? [undefined];
   const strengths: readonly (Strength | undefined)[] = o.strengths ?? [o.strength];
   return [
@@ -102,7 +104,7 @@ function methods(
           strengths.map((st) => ({
             name: [
               basename(p.replace(/\/+$/, '')),
-              b === 'full' ? '' : b,
+              b === undefined || b === 'full' ? '' : b,
               t === undefined ? '' : `t=${t}`,
               o.strengths ? st : '',
             ]
@@ -111,7 +113,7 @@ function methods(
             pack: p,
             skipAir: !o.keepAir,
             ...(st ? { strength: st } : {}),
-            ...(b === 'full' ? {} : { branches: b }),
+            ...(b === undefined ? {} : { branches: b }),
             ...(t === undefined ? {} : { startTimestep: t }),
           })),
         ),
