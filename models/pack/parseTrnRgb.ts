@@ -1,11 +1,9 @@
-import { modelError } from '../errors.js';
 import { RGB_TRN_WEIGHTS, STRENGTHS, type Strength } from '../pipeline/Strength.js';
+import { indexFieldError, isJsonObject, type IndexContext } from './indexField.js';
 import type { TrnRgbSpec } from './ModelIndex.js';
 
 /** Where the entry sits: the index file and pack name every error names. */
-interface RgbContext {
-  readonly file: string;
-  readonly pack: string;
+interface RgbContext extends IndexContext {
   /** The `components` object as written: an optional `trn_frame_rgb` entry must agree with the entry. */
   readonly components: Readonly<Record<string, unknown>>;
 }
@@ -23,15 +21,8 @@ const FIELDS = ['component', 'radius', 'weights', 'diffusion'] as const;
  *   expected
  */
 export function parseTrnRgb(raw: unknown, c: RgbContext): TrnRgbSpec {
-  const fail = (path: string, expected: string, got: unknown): never => {
-    throw modelError(
-      'MODEL_ERR_PACK_INDEX',
-      `${c.file}: pack "${c.pack}": ${path}: expected ${expected}, got ${JSON.stringify(got)}`,
-      { file: c.file, pack: c.pack, field: path },
-    );
-  };
-  const isObject = (v: unknown): v is Record<string, unknown> =>
-    v !== null && typeof v === 'object' && !Array.isArray(v);
+  const fail = indexFieldError(c);
+  const isObject = isJsonObject;
 
   const base = 'trn_frame.rgb';
   if (!isObject(raw)) return fail(base, 'an object { component, radius, weights }', raw);

@@ -1,11 +1,9 @@
-import { modelError } from '../errors.js';
 import { STRENGTHS, type Strength } from '../pipeline/Strength.js';
+import { indexFieldError, isJsonObject, type IndexContext } from './indexField.js';
 import type { TrnStrengthSpec } from './ModelIndex.js';
 
 /** Where the table sits: the index file and pack name every error names. */
-interface StrengthsContext {
-  readonly file: string;
-  readonly pack: string;
+interface StrengthsContext extends IndexContext {
   /** The `components` object as written: optional `trn_frame_<level>` entries must agree with the table. */
   readonly components: Readonly<Record<string, unknown>>;
 }
@@ -19,15 +17,8 @@ interface StrengthsContext {
  *   expected
  */
 export function parseTrnStrengths(raw: unknown, c: StrengthsContext): Record<Strength, TrnStrengthSpec> {
-  const fail = (path: string, expected: string, got: unknown): never => {
-    throw modelError(
-      'MODEL_ERR_PACK_INDEX',
-      `${c.file}: pack "${c.pack}": ${path}: expected ${expected}, got ${JSON.stringify(got)}`,
-      { file: c.file, pack: c.pack, field: path },
-    );
-  };
-  const isObject = (v: unknown): v is Record<string, unknown> =>
-    v !== null && typeof v === 'object' && !Array.isArray(v);
+  const fail = indexFieldError(c);
+  const isObject = isJsonObject;
   const inRange = (v: unknown, lowOpen: boolean): v is number =>
     typeof v === 'number' && Number.isFinite(v) && (lowOpen ? v > 0 : v >= 0) && v <= 1;
 
