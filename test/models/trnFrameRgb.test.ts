@@ -70,6 +70,18 @@ async function changeSlope(pack: GsdiffPack, kind: 'ct' | 'rgb', strength: Stren
   return num / den;
 }
 
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A copy of the pack at `from` whose index `trn_frame` is changed by `edit` (the copy is signed as before). */
+function editedTrnFrame(from: string, edit: (trnFrame: Json) => void): string {
+  return brokenPack(from, (d) => {
+    const file = join(d, 'model_index.json');
+    const index = JSON.parse(readFileSync(file, 'utf8')) as { trn_frame: Json };
+    edit(index.trn_frame);
+    writeFileSync(file, JSON.stringify(index));
+  });
+}
+
 /** Every restored frame of the series, concatenated; `branches` undefined leaves the choice to the pack. */
 async function restoreAll(pack: GsdiffPack, kind: 'ct' | 'rgb', branches?: 'full' | 'trn-only'): Promise<number[]> {
   const src: SeriesSource =
@@ -122,12 +134,7 @@ describe('per-frame TRN for RGB series (trn_frame.rgb)', () => {
   }, 120_000);
 
   it('with diffusion false, RGB series skip the diffusion branch unless asked; CT series keep it', async () => {
-    const noDiffusion = brokenPack(dir, (d) => {
-      const file = join(d, 'model_index.json');
-      const index = JSON.parse(readFileSync(file, 'utf8')) as { trn_frame: { rgb: Record<string, unknown> } };
-      index.trn_frame.rgb.diffusion = false;
-      writeFileSync(file, JSON.stringify(index));
-    });
+    const noDiffusion = editedTrnFrame(dir, (t) => (t.rgb.diffusion = false));
     try {
       const pack = asGsdiff(await loadPack(noDiffusion, { device: 'cpu', logger }));
       try {
@@ -164,12 +171,7 @@ describe('per-frame TRN for RGB series (trn_frame.rgb)', () => {
   }, 60_000);
 
   it('shares the session when the RGB entry names the CT graph at the same radius', async () => {
-    const shared = brokenPack(plainDir, (d) => {
-      const file = join(d, 'model_index.json');
-      const index = JSON.parse(readFileSync(file, 'utf8')) as { trn_frame: Record<string, unknown> };
-      index.trn_frame.rgb = { component: CT.file, radius: CT.radius };
-      writeFileSync(file, JSON.stringify(index));
-    });
+    const shared = editedTrnFrame(plainDir, (t) => (t.rgb = { component: CT.file, radius: CT.radius }));
     try {
       const pack = asGsdiff(await loadPack(shared, { device: 'cpu', logger }));
       try {
@@ -190,12 +192,7 @@ describe('per-frame TRN for RGB series (trn_frame.rgb)', () => {
       resign(RGB.file);
     });
     // The CT graph's file at the RGB radius: checked again, though its session is shared.
-    const sharedBad = brokenPack(plainDir, (d) => {
-      const file = join(d, 'model_index.json');
-      const index = JSON.parse(readFileSync(file, 'utf8')) as { trn_frame: Record<string, unknown> };
-      index.trn_frame.rgb = { component: CT.file, radius: RGB.radius };
-      writeFileSync(file, JSON.stringify(index));
-    });
+    const sharedBad = editedTrnFrame(plainDir, (t) => (t.rgb = { component: CT.file, radius: RGB.radius }));
     try {
       for (const [d, channels] of [
         [bad, 21],
