@@ -161,7 +161,9 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: 
     by_strength: list[Spec] = []
     if outputs is not None:
         window_beta = trn_mix if trn_mix is not None else trn_strengths['low']  # type: ignore[index]
-        models['trn'].load_state_dict(mixed(outputs, window_beta).state_dict())
+        # a TRN deeper than the joint config's (gsdiff-t3 beside a gsdiff-t diffusion branch) replaces its module: the
+        # window graph's contract is frames in, frames out, whatever the depth
+        models['trn'] = mixed(outputs, window_beta).eval()
         if trn_strengths is not None:
             for level in ('low', 'high'):
                 spec = trn_frame_spec(mixed(outputs, trn_strengths[level]), cfg)

@@ -60,7 +60,7 @@ from gsdiff.scheduler import alphas_cumprod, scheduler_config  # noqa: E402
 from gsdiff.ema import WeightAverage, averaged_weights  # noqa: E402
 from gsdiff.state import data_manifest, read_state, write_state  # noqa: E402
 from gsdiff.tokenizer import ClipTokenizer, write_tokenizer_files  # noqa: E402
-from gsdiff.trn_tconv import TemporalConvTailRefineNetwork, from_single_frame, mixed, with_outputs  # noqa: E402
+from gsdiff.trn_tconv import TemporalConvTailRefineNetwork, deepened, from_single_frame, mixed, with_outputs  # noqa: E402
 
 STAGES = ('aux', 'vae', 'joint', 'redcnn', 'dncnn', 'trn')
 LAMBDA_REC, LAMBDA_CON, CON_MARGIN = 0.2, 0.01, 1.0
@@ -528,7 +528,7 @@ def init_from_single_frame(run: Run, trn: torch.nn.Module, path: Path) -> None:
     if not isinstance(trn, TemporalConvTailRefineNetwork):
         raise SystemExit(f'train: --init-trn needs a tconv TRN (config {run.cfg.name} has trn_kind {run.cfg.trn_kind})')
     state = read_state(path) if path.name.endswith('.state.pt') else torch.load(path, map_location='cpu')
-    if state.get('stage') == 'trn' and trn.outputs > 1:
+    if state.get('stage') == 'trn' and (trn.outputs > 1 or trn_depth(state) < trn.depth):
         init_outputs_from_trn(run, trn, path, state)
         return
     if state.get('stage') != 'dncnn':
@@ -542,12 +542,21 @@ def init_from_single_frame(run: Run, trn: torch.nn.Module, path: Path) -> None:
     print(f"train: TRN from {path} (DnCNN, step {state['step']}, {state['elapsed_s'] / 60:.1f} min)", flush=True)
 
 
+def trn_depth(state: dict) -> int:
+    return len({k.split('.')[1] for k in state['models']['trn'] if k.startswith('convs.')})
+
+
 def init_outputs_from_trn(run: Run, trn: TemporalConvTailRefineNetwork, path: Path, state: dict) -> None:
-    """A several-output tconv TRN from a trained one-output TRN (its weight average when it keeps one): every output
-    starts as that TRN (trn_tconv.with_outputs); its steps and minutes are the run's lineage, as for a DnCNN. The
-    optimiser starts afresh (a warm restart: the last conv's shape changed, and the other moments would be stale)."""
+    """A tconv TRN grown from a trained one: several outputs from a one-output TRN (every output starts as it,
+    trn_tconv.with_outputs), or a deeper stack from a shallower TRN of the same outputs (trn_tconv.deepened: the same
+    function, the new convs identities). Its weight average when it keeps one; its steps and minutes are the run's
+    lineage, as for a DnCNN. The optimiser starts afresh (a warm restart: shapes changed, the moments would be stale)."""
+    weights = averaged_weights(state, 'trn')
     try:
-        with_outputs(trn, averaged_weights(state, 'trn'))
+        if trn_depth(state) < trn.depth:
+            deepened(trn, weights)
+        else:
+            with_outputs(trn, weights)
     except (ValueError, RuntimeError) as e:
         raise SystemExit(f'train: --init-trn {path}: {e}') from e
     run.extra['init'] = {'from': str(path), 'stage': 'trn', 'config': state.get('config'), 'step': state['step'],
@@ -610,7 +619,8 @@ def main() -> None:
                    help='dncnn: BatchNorm after the middle convs (folded into them at export)')
     p.add_argument('--init-trn', type=Path, default=None,
                    help='trn stage, tconv TRN (config gsdiff-t): start from this trained DnCNN (dncnn.state.pt or '
-                        'dncnn.pt) instead of the identity, when --out has no trn checkpoint yet')
+                        'dncnn.pt), or a trained TRN with fewer outputs (gsdiff-t -> gsdiff-t2) or fewer convs '
+                        '(gsdiff-t2 -> gsdiff-t3), instead of the identity, when --out has no trn checkpoint yet')
     p.add_argument('--lr', type=float, default=None,
                    help='learning rate (default: per stage); on a resume it replaces the saved one (a decay phase)')
     p.add_argument('--start-t', choices=('uniform', 'matched'), default='uniform',

@@ -122,6 +122,9 @@ GSDIFF_T = replace(GSDIFF_S, name='gsdiff-t', trn_kind='tconv', trn_depth=8, trn
 # gsdiff-t with a second TRN output trained on targets without the reference's own noise (gsdiff/own_noise.py); the
 # pack's strength mixes the two (trn_tconv.mixed)
 GSDIFF_T2 = replace(GSDIFF_T, name='gsdiff-t2', trn_outputs=2)
+# gsdiff-t2 four convs deeper (12 x 48: receptive field 17 -> 25 px), grown from a trained gsdiff-t2 TRN with the new
+# convs as identities (trn_tconv.deepened, train.py --init-trn): gsdiff-t2's curve is flat, its body is the limit
+GSDIFF_T3 = replace(GSDIFF_T2, name='gsdiff-t3', trn_depth=12)
 # issue "Step 12", item 5: the pack's RGB (capsule) TRN, a multi-frame residual U-Net over each frame's +- 2 neighbours
 # (trn_unet.py; a receptive field for 3-25 px motion blur); trained alone on capsule windows of 5 frames, the loss on
 # the centre frame (train.py stage trn), exported as the pack's trn_frame.rgb graph (export_pack.py --rgb-trn)
@@ -129,5 +132,5 @@ GSDIFF_T_RGB = replace(
     GSDIFF_T, name='gsdiff-t-rgb', trn_kind='lunet', trn_channels=(16, 32, 64, 128), trn_blocks=(1, 1, 2, 1),
     trn_middle=2, trn_radius=2, grid_rows=1, grid_cols=5,
 )  # fmt: skip
-CONFIGS = {c.name: c for c in (TINY, GSDIFF_S, GSDIFF_S_1X1, GSDIFF_N, GSDIFF_T, GSDIFF_T2, GSDIFF_T_RGB)}
+CONFIGS = {c.name: c for c in (TINY, GSDIFF_S, GSDIFF_S_1X1, GSDIFF_N, GSDIFF_T, GSDIFF_T2, GSDIFF_T3, GSDIFF_T_RGB)}
 SEED = 20260101

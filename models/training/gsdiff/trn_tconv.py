@@ -158,3 +158,33 @@ def from_single_frame(trn: TemporalConvTailRefineNetwork, denoiser: dict[str, to
         last_w, last_b = denoiser[f'convs.{trn.depth - 1}.weight'], denoiser[f'convs.{trn.depth - 1}.bias']
         trn.convs[-1].weight.copy_(last_w.expand(c, -1, -1, -1) if last_w.shape[0] == 1 else last_w)
         trn.convs[-1].bias.copy_(last_b.expand(c) if last_b.shape[0] == 1 else last_b)
+
+
+def deepened(trn: TemporalConvTailRefineNetwork, weights: dict[str, torch.Tensor]) -> None:
+    """Loads a shallower trained TRN's weights (same width, radius and outputs) into ``trn`` so that it computes
+    exactly that TRN: the extra convs go in the middle of the stack as identities (a centre tap of 1 from each
+    channel to itself, bias 0). Exact because every hidden activation is already past a ReLU, so identity then ReLU
+    is the identity. Why deepen instead of starting afresh: the shallow TRN's curve is flat (its 8 x 48 body is what
+    limits it), and the deeper stack widens the receptive field by 2 px a conv while keeping all it learned."""
+    convs = sorted({int(k.split('.')[1]) for k in weights if k.startswith('convs.')})
+    src_depth = len(convs)
+    if convs != list(range(src_depth)) or not 2 <= src_depth < trn.depth:
+        raise ValueError(f'deepened: expected a TRN of depth 2..{trn.depth - 1}, got convs {convs}')
+    for i in (0, src_depth - 1):
+        want = tuple(trn.convs[0 if i == 0 else -1].weight.shape)
+        got = tuple(weights[f'convs.{i}.weight'].shape)
+        if got != want:
+            raise ValueError(f'deepened: conv {i} is {got}, expected {want} (same width, radius and outputs)')
+    extra, mid = trn.depth - src_depth, src_depth // 2
+    # source conv i -> target conv i (i < mid) or i + extra (i >= mid); target mid .. mid + extra - 1 are identities
+    state = {}
+    for i in range(src_depth):
+        j = i if i < mid else i + extra
+        for part in ('weight', 'bias'):
+            state[f'convs.{j}.{part}'] = weights[f'convs.{i}.{part}']
+    eye = torch.zeros(trn.width, trn.width, 3, 3)
+    eye[torch.arange(trn.width), torch.arange(trn.width), 1, 1] = 1.0
+    for j in range(mid, mid + extra):
+        state[f'convs.{j}.weight'] = eye.clone()
+        state[f'convs.{j}.bias'] = torch.zeros(trn.width)
+    trn.load_state_dict(state)
