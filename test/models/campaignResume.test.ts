@@ -31,7 +31,15 @@ const STATES: {
     flags: ['--ema', '0.999', '--hf-noise', '1.0', '--own-noise', '--lr', '1e-4'],
     maxMb: 2,
   },
-  { state: 'redcnn', stage: 'redcnn', config: 'gsdiff-s', train: 'ct', flags: [], maxMb: 2 },
+  {
+    state: 'gsdiff-t3',
+    stage: 'trn',
+    config: 'gsdiff-t3',
+    train: 'ct',
+    flags: ['--ema', '0.999', '--hf-noise', '1.0', '--own-noise', '--lr', '5e-5'],
+    maxMb: 3,
+  },
+  { state: 'redcnn', stage: 'redcnn', config: 'gsdiff-s', train: 'ct', flags: ['--ema', '0.999'], maxMb: 3 },
   {
     state: 'gsdiff-t-rgb',
     stage: 'trn',
