@@ -60,7 +60,9 @@ from gsdiff.scheduler import alphas_cumprod, scheduler_config  # noqa: E402
 from gsdiff.ema import WeightAverage, averaged_weights  # noqa: E402
 from gsdiff.state import data_manifest, read_state, write_state  # noqa: E402
 from gsdiff.tokenizer import ClipTokenizer, write_tokenizer_files  # noqa: E402
-from gsdiff.trn_tconv import TemporalConvTailRefineNetwork, deepened, from_single_frame, mixed, with_outputs  # noqa: E402
+from gsdiff.trn_tconv import (  # noqa: E402
+    TemporalConvTailRefineNetwork, conv_indices, deepened, from_single_frame, mixed, with_outputs,
+)
 
 STAGES = ('aux', 'vae', 'joint', 'redcnn', 'dncnn', 'trn')
 LAMBDA_REC, LAMBDA_CON, CON_MARGIN = 0.2, 0.01, 1.0
@@ -543,7 +545,7 @@ def init_from_single_frame(run: Run, trn: torch.nn.Module, path: Path) -> None:
 
 
 def trn_depth(state: dict) -> int:
-    return len({k.split('.')[1] for k in state['models']['trn'] if k.startswith('convs.')})
+    return len(conv_indices(state['models']['trn']))
 
 
 def init_outputs_from_trn(run: Run, trn: TemporalConvTailRefineNetwork, path: Path, state: dict) -> None:

@@ -121,6 +121,11 @@ def mixed(trn: TemporalConvTailRefineNetwork, beta: float) -> TemporalConvTailRe
     return out
 
 
+def conv_indices(weights: dict[str, torch.Tensor]) -> list[int]:
+    """The conv layer indices of a conv-stack state dict (``convs.<i>.weight``), sorted: its depth is their count."""
+    return sorted({int(k.split('.')[1]) for k in weights if k.startswith('convs.')})
+
+
 def with_outputs(trn: TemporalConvTailRefineNetwork, weights: dict[str, torch.Tensor]) -> None:
     """Loads a one-output TRN's weights into ``trn`` (same depth, width and radius), its last conv copied to every
     output: each output starts as that TRN, and training moves them apart only where their targets differ."""
@@ -139,7 +144,7 @@ def from_single_frame(trn: TemporalConvTailRefineNetwork, denoiser: dict[str, to
     so that the TRN computes exactly that denoiser on every frame: the centre look's input weights are the DnCNN's
     first conv spread over the channels (a 1-channel DnCNN sees the channel mean), every neighbour look's are zero,
     and a 1-channel noise map is copied to all channels. Training then learns what the neighbours add."""
-    convs = sorted({int(k.split('.')[1]) for k in denoiser if k.startswith('convs.')})
+    convs = conv_indices(denoiser)
     if len(convs) != trn.depth or any(k.startswith('norms.') for k in denoiser):
         raise ValueError(f'from_single_frame: expected a DnCNN of depth {trn.depth} without BatchNorm')
     w0 = denoiser['convs.0.weight']
@@ -166,7 +171,7 @@ def deepened(trn: TemporalConvTailRefineNetwork, weights: dict[str, torch.Tensor
     channel to itself, bias 0). Exact because every hidden activation is already past a ReLU, so identity then ReLU
     is the identity. Why deepen instead of starting afresh: the shallow TRN's curve is flat (its 8 x 48 body is what
     limits it), and the deeper stack widens the receptive field by 2 px a conv while keeping all it learned."""
-    convs = sorted({int(k.split('.')[1]) for k in weights if k.startswith('convs.')})
+    convs = conv_indices(weights)
     src_depth = len(convs)
     if convs != list(range(src_depth)) or not 2 <= src_depth < trn.depth:
         raise ValueError(f'deepened: expected a TRN of depth 2..{trn.depth - 1}, got convs {convs}')
