@@ -237,6 +237,9 @@ class Run:
                 if time.time() - last_save > self.args.save_every:
                     self.save(models, opt)
                     last_save = time.time()
+        if 'to_step' not in session:
+            # the budget was already spent (a run for --commit-state alone): no training session to record
+            self.extra['sessions'].remove(session)
         self.save(models, opt)
         print(f'{self.args.stage}: {self.step} steps, {self.elapsed / 60:.1f} min -> {self.ckpt}', flush=True)
 

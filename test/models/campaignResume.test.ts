@@ -104,4 +104,23 @@ describe('campaign states: a fresh clone resumes each committed state two steps'
     },
     320_000,
   );
+
+  it('a run whose budget is already spent commits the state without recording a training session', async () => {
+    const folder = 'models/training/state/redcnn';
+    const sessions = (path: string): string =>
+      `import torch; s = torch.load('${path}', map_location='cpu'); print(s['step'], len(s['extra']['sessions']))`;
+    const [steps, count] = (await run(PY, ['-c', sessions(`${folder}/redcnn.state.pt`)])).stdout.trim().split(' ');
+    const out = join(dir, 'run-spent');
+    const commit = join(dir, 'state-spent');
+    await run(
+      PY,
+      [
+        ...[TRAIN, '--stage', 'redcnn', '--config', 'gsdiff-s', '--data', data, '--train', 'head', '--out', out],
+        ...['--threads', '1', '--resume', folder, '--steps', steps, '--commit-state', commit, '--ema', '0.999'],
+      ],
+      { maxBuffer: 1 << 24, timeout: 300_000 },
+    );
+    const after = (await run(PY, ['-c', sessions(join(commit, 'redcnn.state.pt'))])).stdout.trim();
+    expect(after).toBe(`${steps} ${count}`);
+  }, 120_000);
 });
