@@ -151,6 +151,10 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: 
         src = aux if name.startswith('clip') or name == 'degradation_recognizer' else vae if name.startswith('vae') else joint
         if name in joint['models']:
             src = joint  # the joint stage fine-tunes the VAE decoder
+        if name == 'trn' and trn_run is not None:
+            # replaced below by --trn's TRN; the joint stage's frozen copy may be of another depth (train.py --frozen-trn)
+            models[name] = m.eval()
+            continue
         m.load_state_dict(averaged_weights(src, name))
         models[name] = m.eval()
     outputs = load_trn_outputs(trn_run) if trn_run is not None else None

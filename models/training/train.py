@@ -123,6 +123,9 @@ class Run:
         self.ema: WeightAverage | None = None
         # run after the checkpoint is taken up (or found absent): a stage's weights that a resume must not restore
         self.on_resume: list = []
+        # models a resume leaves as built: a frozen module an on_resume hook sets, whose shape may differ from the
+        # checkpoint's copy (joint --frozen-trn with a deeper TRN than the one the run began with)
+        self.not_restored: set[str] = set()
 
     def load_prev(self, stage: str) -> dict:
         path = self.out / f'{stage}.pt'
@@ -156,7 +159,8 @@ class Run:
             return
         state = torch.load(self.ckpt, map_location='cpu')
         for n, m in models.items():
-            m.load_state_dict(state['models'][n])
+            if n not in self.not_restored:
+                m.load_state_dict(state['models'][n])
         if opt is not None and state['opt'] is not None:
             opt.load_state_dict(state['opt'])
         self.step, self.elapsed, self.extra = state['step'], state['elapsed_s'], state['extra']
@@ -351,7 +355,7 @@ def stage_joint(run: Run, sampler: WindowSampler) -> None:
     models['vae_decoder'] = construct('vae_decoder', cfg)
     models['vae_decoder'].load_state_dict(vae['models']['vae_decoder'])
     if run.args.frozen_trn is not None:
-        take_frozen_trn(run, models['trn'], run.args.frozen_trn)
+        models['trn'] = take_frozen_trn(run, run.args.frozen_trn)
     elif (run.out / 'trn.pt').exists():
         # issue "Step 12": the TRN pretrained alone on L_rec (stage trn) starts the joint stage as the restorer, and
         # the diffusion branch learns what it misses
@@ -435,26 +439,25 @@ def stage_joint(run: Run, sampler: WindowSampler) -> None:
     run.loop(models, opt, step)
 
 
-def take_frozen_trn(run: Run, trn: torch.nn.Module, folder: Path) -> None:
+def take_frozen_trn(run: Run, folder: Path) -> torch.nn.Module:
     """joint --frozen-trn: the diffusion branch learns against another run's TRN, also on a resume (the joint stage's
     own frozen copy is replaced): that run's weight average when kept, and of a two-output TRN (gsdiff-t2) output 0,
-    the target the pack's window TRN is exported at (export_pack.py). Where it came from and at which joint step it
-    was taken up are recorded (``extra['trn_from']``; the pack's training block shows it as frozen_trn_from)."""
+    the target the pack's window TRN is exported at (export_pack.py). Returns the frozen TRN, built at that run's depth
+    (a gsdiff-t3 TRN beside a gsdiff-t diffusion branch: the branch sees only the TRN's frames out, whatever the depth),
+    so a resume does not restore the checkpoint's copy. Where it came from and at which joint step it was taken up are
+    recorded (``extra['trn_from']``; the pack's training block shows it as frozen_trn_from)."""
     path = folder / 'trn.pt'
     if not path.exists():
         raise SystemExit(f'train: --frozen-trn: expected a trn run folder with trn.pt, got {folder}')
     state = torch.load(path, map_location='cpu')
     tcfg = CONFIGS[state['config']]
-    weights = averaged_weights(state, 'trn')
+    trn = construct('trn', tcfg)
+    trn.load_state_dict(averaged_weights(state, 'trn'))
     if tcfg.trn_outputs > 1:
-        two = construct('trn', tcfg)
-        two.load_state_dict(weights)
-        weights = mixed(two, 0.0).state_dict()  # type: ignore[arg-type]
-    try:
-        trn.load_state_dict(weights)
-    except RuntimeError as e:
-        raise SystemExit(f"train: --frozen-trn: {path} ({state['config']}) does not fit the {run.cfg.name} TRN: {e}")
+        trn = mixed(trn, 0.0)  # type: ignore[arg-type]
+    weights = trn.state_dict()
     trn.requires_grad_(False)
+    run.not_restored.add('trn')
     source = {'run': str(folder), 'config': state['config'], 'step': state['step'],
               'minutes': round(state['elapsed_s'] / 60, 1), 'weights': 'average' if state.get('ema') else 'last-iterate',
               **({'output': 0} if tcfg.trn_outputs > 1 else {})}  # fmt: skip
@@ -468,6 +471,7 @@ def take_frozen_trn(run: Run, trn: torch.nn.Module, folder: Path) -> None:
 
     run.on_resume.append(hook)
     print(f"joint: frozen TRN from {path} ({state['config']}, step {state['step']})", flush=True)
+    return trn
 
 
 def stage_redcnn(run: Run, sampler: WindowSampler) -> None:
@@ -475,7 +479,7 @@ def stage_redcnn(run: Run, sampler: WindowSampler) -> None:
     opt = adam(models, LR['redcnn'])
 
     def step(rng: np.random.RandomState) -> dict:
-        b = sampler.sample(BATCH['redcnn'])
+        b = sampler.sample(run.args.batch or BATCH['redcnn'])
         x, y = b.degraded.flatten(0, 1), b.clean.flatten(0, 1)
         loss = F.mse_loss(models['denoiser'](x), y)
         return {'total': loss, 'mse': loss}
@@ -615,7 +619,7 @@ def main() -> None:
     p.add_argument('--seed', type=int, default=20261126)
     p.add_argument('--save-every', type=float, default=120.0, help='seconds between checkpoints')
     p.add_argument('--ct-fraction', type=float, default=None, help='share of CT windows; default 0.75, dncnn 1.0')
-    p.add_argument('--batch', type=int, default=None, help='stage trn: windows per step (default 4)')
+    p.add_argument('--batch', type=int, default=None, help='stages trn and redcnn: windows per step (default 4; redcnn 16)')
     p.add_argument('--crop', type=int, default=None,
                    help='training crop per frame (pixels); default 32 (48 for redcnn, by hand), dncnn 48')
     p.add_argument('--depth', type=int, default=8, help='dncnn: conv layers (receptive field 2 depth + 1 px)')

@@ -105,6 +105,55 @@ describe('campaign states: a fresh clone resumes each committed state two steps'
     320_000,
   );
 
+  it('the joint state resumes against the deeper gsdiff-t3 TRN, frozen, and exports a pack with that TRN', async () => {
+    // the run folder a session rebuilds from the committed states (.cache/ does not survive): aux, vae and a trn run
+    const out = join(dir, 'run-joint');
+    const trnRun = join(dir, 'run-t3');
+    const unstate = (src: string, dst: string): string =>
+      `import sys, torch; sys.path.insert(0, 'models/training'); from pathlib import Path; ` +
+      `from gsdiff.state import read_state; s = read_state(Path('${src}')); Path('${dst}').parent.mkdir(parents=True, exist_ok=True); ` +
+      `torch.save({k: v for k, v in s.items() if k not in ('format', 'optimizer', 'data')}, '${dst}'); print(s['step'])`;
+    const S = 'models/training/state';
+    await run(PY, ['-c', unstate(`${S}/gsdiff-t/aux.state.pt`, join(out, 'aux.pt'))]);
+    await run(PY, ['-c', unstate(`${S}/gsdiff-t/vae.state.pt`, join(out, 'vae.pt'))]);
+    const t3 = Number((await run(PY, ['-c', unstate(`${S}/gsdiff-t3/trn.state.pt`, join(trnRun, 'trn.pt'))])).stdout);
+    const read = `import torch; s = torch.load('${S}/gsdiff-t/joint.state.pt', map_location='cpu'); print(s['step'])`;
+    const steps = Number((await run(PY, ['-c', read])).stdout);
+    const { stdout } = await run(
+      PY,
+      [
+        ...[TRAIN, '--stage', 'joint', '--config', 'gsdiff-t', '--data', data, '--train', 'head', '--ct-fraction', '1'],
+        ...['--out', out, '--threads', '1', '--resume', `${S}/gsdiff-t`, '--frozen-trn', trnRun],
+        ...['--steps', String(steps + 2)],
+      ],
+      { maxBuffer: 1 << 24, timeout: 300_000 },
+    );
+    expect(stdout).toContain(`joint: frozen TRN from ${join(trnRun, 'trn.pt')} (gsdiff-t3, step ${t3})`);
+    expect(stdout).toContain(`joint: ${steps + 2} steps`);
+    const check =
+      `import torch, json; s = torch.load('${join(out, 'joint.pt')}', map_location='cpu'); ` +
+      `convs = sorted({int(k.split('.')[1]) for k in s['models']['trn'] if k.startswith('convs.')}); ` +
+      `print(json.dumps({'depth': len(convs), 'outputs': s['models']['trn'][f'convs.{convs[-1]}.bias'].shape[0], ` +
+      `'frozen': s['extra']['trn_from']['config'], 'at': s['extra']['trn_from']['at_step']}))`;
+    const saved = JSON.parse((await run(PY, ['-c', check])).stdout) as Record<string, unknown>;
+    // 12 convs, one output (output 0 of the two-output TRN), taken up at the committed step
+    expect(saved).toEqual({ depth: 12, outputs: 3, frozen: 'gsdiff-t3', at: steps });
+    const pack = join(dir, 'pack-joint');
+    const exported = await run(
+      PY,
+      [
+        ...['models/training/export_pack.py', '--run', out, '--trn', trnRun, '--start-timestep', '1'],
+        ...['--trn-strengths', '0,0.5,1', '--version', '0.0.1-test', '--out', pack],
+      ],
+      { maxBuffer: 1 << 24, timeout: 300_000 },
+    );
+    expect(exported.stdout).toContain('pack:');
+    const index = JSON.parse(await readFile(join(pack, 'model_index.json'), 'utf8')) as {
+      training: { joint: { frozen_trn_from: { config: string } } };
+    };
+    expect(index.training.joint.frozen_trn_from.config).toBe('gsdiff-t3');
+  }, 600_000);
+
   it('a run whose budget is already spent commits the state without recording a training session', async () => {
     const folder = 'models/training/state/redcnn';
     const sessions = (path: string): string =>

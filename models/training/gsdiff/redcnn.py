@@ -30,9 +30,21 @@ class RedCnn(nn.Module):
         x = F.relu(self.convs[3](x))
         residual_3 = x
         x = F.relu(self.convs[4](x))
-        x = self.deconvs[0](x) + residual_3
-        x = self.deconvs[1](F.relu(x))
-        x = self.deconvs[2](F.relu(x)) + residual_2
-        x = self.deconvs[3](F.relu(x))
-        x = self.deconvs[4](F.relu(x)) + residual_1
+        x = deconv(self.deconvs[0], x) + residual_3
+        x = deconv(self.deconvs[1], F.relu(x))
+        x = deconv(self.deconvs[2], F.relu(x)) + residual_2
+        x = deconv(self.deconvs[3], F.relu(x))
+        x = deconv(self.deconvs[4], F.relu(x)) + residual_1
         return x
+
+
+def deconv(layer: nn.ConvTranspose2d, x: torch.Tensor) -> torch.Tensor:
+    """The stride-1, unpadded transposed conv as the conv it equals: padding k - 1 and the kernel flipped, in and out
+    channels swapped. Same weights (the state dict keeps the ConvTranspose2d layout) and the same output up to float
+    rounding; why: torch's CPU ConvTranspose2d is ~25x slower than Conv2d here (torch 1.13 without MKL, 0.79 s against
+    0.03 s forward for 16 x 32 x 48 x 48), which made RED-CNN the slowest baseline per step."""
+    if torch.onnx.is_in_onnx_export():
+        return layer(x)  # the pack keeps onnxruntime's ConvTranspose: the same graph as before, no flip at run time
+    k = layer.kernel_size[0]
+    weight = layer.weight.transpose(0, 1).flip(2, 3)
+    return F.conv2d(x, weight, layer.bias, padding=k - 1)
