@@ -40,6 +40,7 @@ export type { RestoreOptions } from './pipeline/RestoreOptions.js';
 export { DEFAULT_STRENGTH, isStrength, RGB_TRN_WEIGHTS, STRENGTH_WEIGHTS, STRENGTHS } from './pipeline/Strength.js';
 export type { Strength } from './pipeline/Strength.js';
 export { strengthAction } from './pipeline/strengthAction.js';
+export { defaultBranches } from './pipeline/defaultBranches.js';
 export type { StrengthAction } from './pipeline/strengthAction.js';
 export { readModelIndex, readModelIndexJson } from './pack/readModelIndex.js';
 export type { SeriesKind, SeriesSource } from './pipeline/SeriesSource.js';

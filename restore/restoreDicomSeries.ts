@@ -101,7 +101,7 @@ export async function restoreDicomSeries(
     for await (const ev of events) {
       if (ev.type === 'degradation') {
         degradation = ev.estimate.phrase;
-        derivation = runDerivation(pack, options, degradation, strength);
+        derivation = runDerivation(pack, options, degradation, strength, src.kind);
         output.degradation?.(degradation);
       } else if (ev.type === 'frame') {
         if (!derivation) throw outOfOrder('a frame before the degradation');

@@ -95,6 +95,12 @@ export interface GsdiffModelIndex extends PackIndexBase {
      * never do. Absent: RGB series run the graphs above, as CT does.
      */
     readonly rgb?: TrnRgbSpec;
+    /**
+     * Optional (absent: true): false makes the series that run the graphs above (CT; RGB ones too where the pack has
+     * no `rgb` graph) skip the diffusion branch by default, V_r = T(V_d), for a pack whose branch measured worse than
+     * its TRN alone (docs/RESULTS.md "Step 12", session 7). A caller's `branches` wins; the derivation records it.
+     */
+    readonly diffusion?: boolean;
   };
 }
 

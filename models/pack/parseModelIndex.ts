@@ -183,6 +183,14 @@ export function parseModelIndex(raw: unknown, file: string): ModelIndex {
               ...((root.trn_frame as Json).rgb === undefined
                 ? {}
                 : { rgb: parseTrnRgb((root.trn_frame as Json).rgb, { file, pack: base.name, components }) }),
+              ...((root.trn_frame as Json).diffusion === undefined
+                ? {}
+                : {
+                    diffusion:
+                      typeof (root.trn_frame as Json).diffusion === 'boolean'
+                        ? ((root.trn_frame as Json).diffusion as boolean)
+                        : fail('trn_frame.diffusion', 'true or false', (root.trn_frame as Json).diffusion),
+                  }),
             },
           }),
     };

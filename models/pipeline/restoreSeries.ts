@@ -11,6 +11,7 @@ import {
   WindowBlender,
 } from '../tiling/index.js';
 import { loadClipTokenizer } from '../tokenizer/index.js';
+import { defaultBranches } from './defaultBranches.js';
 import { denoiseSeries } from './denoiseSeries.js';
 import { encodeText } from './encodeGuidance.js';
 import { fitTile, unfitTile } from './fitTile.js';
@@ -112,10 +113,9 @@ export async function* gsdiffSeries(
   const skipAir = src.kind === 'ct' && (o.skipAir ?? true);
   // With a per-frame TRN the tile-windows give only the diffusion branch's correction D_V - V_d (zero for air tiles and
   // without the diffusion branch) and T(V_d) is added once per whole frame: V_r = (D_V - V_d) + T(V_d) as before.
-  // An RGB series skips the diffusion branch where the pack says its RGB graph runs without one (trn_frame.rgb.diffusion
-  // false: the branch learned its correction against another TRN); an explicit o.branches wins.
-  const rgbSpec = src.kind === 'rgb' ? idx.trn_frame?.rgb : undefined;
-  const branches = o.branches ?? (rgbSpec && !rgbSpec.diffusion && pack.trnFrame?.rgb ? 'trn-only' : 'full');
+  // A series skips the diffusion branch where the graph it runs says so (trn_frame.rgb.diffusion, trn_frame.diffusion
+  // false: the branch measured worse than the TRN alone); an explicit o.branches wins.
+  const branches = o.branches ?? (pack.trnFrame ? defaultBranches(idx, src.kind) : 'full');
   // A pack that declares its strengths runs the strength's own graph; the window TRN (trnPerFrame false) has one. An
   // RGB series runs the pack's RGB graph when it has one (trained for deblurring, at its own radius), whatever the
   // strength: its strengths differ only in the blend weight.

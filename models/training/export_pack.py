@@ -129,7 +129,8 @@ def load_trn_outputs(trn_run: Path) -> TemporalConvTailRefineNetwork | None:
 def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: Path | None = None,
                   start_timestep: str | None = None, trn_mix: float | None = None,
                   trn_strengths: dict[str, float] | None = None, rgb_run: Path | None = None,
-                  rgb_weights: dict[str, float] | None = None, rgb_diffusion: bool = True) -> None:  # fmt: skip
+                  rgb_weights: dict[str, float] | None = None, rgb_diffusion: bool = True,
+                  ct_diffusion: bool = True) -> None:  # fmt: skip
     """``trn_run``: take the TRN from that run's trn.pt (its weight average when it keeps one) instead of the joint
     stage's copy, the campaign's rule when the TRN trained on after the joint stage (the diffusion branch is the joint
     stage's). ``start_timestep``: the pack's defaults.start_timestep ('matched' or an integer), chosen by the
@@ -139,7 +140,9 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: 
     strength's beta, the target the diffusion branch was trained against). ``rgb_run``: a trn run of an RGB TRN
     config (gsdiff-t-rgb), exported as the per-frame graph RGB series run instead (model_index trn_frame.rgb), blended
     with the input by ``rgb_weights`` per strength; ``rgb_diffusion`` False: RGB series skip the diffusion branch
-    (trn_frame.rgb.diffusion), for a diffusion branch that learned its correction against another TRN."""
+    (trn_frame.rgb.diffusion), for a diffusion branch that learned its correction against another TRN; ``ct_diffusion``
+    False: the series that run the CT graphs skip it by default (trn_frame.diffusion), for a branch that measured worse
+    than the TRN alone."""
     aux = torch.load(run / 'aux.pt', map_location='cpu')
     vae = torch.load(run / 'vae.pt', map_location='cpu')
     joint = torch.load(run / 'joint.pt', map_location='cpu')
@@ -177,9 +180,11 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: 
     rgb = load_rgb_trn(rgb_run) if rgb_run is not None else None
     if rgb is not None:
         by_strength.append(rgb_trn_spec(rgb[0]))
-    fresh_out(out)
     frame_trn = mixed(outputs, trn_strengths['medium'] if trn_strengths else trn_mix) if outputs is not None else models['trn']  # type: ignore[arg-type]
     extra = trn_frame_spec(frame_trn, cfg)
+    if not ct_diffusion and not extra:
+        raise SystemExit(f'export_pack: --ct-no-diffusion needs a per-frame TRN (a tconv TRN, config gsdiff-t*); {run} has none')
+    fresh_out(out)
     for spec in specs(models, cfg) + ([extra] if extra else []) + by_strength:
         g = torch.Generator().manual_seed(1)
         example = spec.make_inputs(0, g)  # type: ignore[operator]
@@ -216,7 +221,8 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: 
             # RGB series (capsule) run their own TRN, blended with the input by these weights per strength
             **({'rgb': {'component': 'trn_frame_rgb/model.onnx', 'radius': rgb[0].radius,
                         'weights': rgb_weights or dict(RGB_WEIGHTS), **({} if rgb_diffusion else {'diffusion': False})}}
-               if rgb is not None else {})}} if extra else {}),  # fmt: skip
+               if rgb is not None else {}),
+            **({} if ct_diffusion else {'diffusion': False})}} if extra else {}),  # fmt: skip
         'tokenizer': {'vocab': 'tokenizer/vocab.json', 'merges': 'tokenizer/merges.txt', 'max_length': cfg.max_length},
         'recognizer_labels': 'degradation_recognizer/labels.json',
         'scheduler': 'scheduler/scheduler_config.json',
@@ -392,6 +398,9 @@ def main() -> None:
                    help='--run: a trn run of config gsdiff-t-rgb, exported as the RGB series\' per-frame TRN (trn_frame.rgb)')
     p.add_argument('--rgb-no-diffusion', action='store_true',
                    help='--rgb-trn: RGB series skip the diffusion branch (trn_frame.rgb.diffusion false)')
+    p.add_argument('--ct-no-diffusion', action='store_true',
+                   help='--run with a per-frame TRN: the series that run the CT graphs skip the diffusion branch by '
+                        'default (trn_frame.diffusion false; --branches full keeps it selectable)')
     p.add_argument('--rgb-weights', default=None,
                    help='--rgb-trn: blend weights low,medium,high in [0, 1] (default 0.5,1,1)')
     args = p.parse_args()
@@ -429,7 +438,7 @@ def main() -> None:
         if args.rgb_trn is not None and not args.rgb_trn.joinpath('trn.pt').exists():
             raise SystemExit(f'export_pack: --rgb-trn: expected a trn run folder with trn.pt, got {args.rgb_trn}')
         export_gsdiff(args.run, args.out, CONFIGS[name], args.version, args.trn, args.start_timestep, mix, strengths,
-                      args.rgb_trn, rgb_weights, not args.rgb_no_diffusion)
+                      args.rgb_trn, rgb_weights, not args.rgb_no_diffusion, not args.ct_no_diffusion)
     elif args.redcnn is not None:
         export_redcnn(args.redcnn, args.out, args.config, args.version)
     else:

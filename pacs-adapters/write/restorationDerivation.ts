@@ -35,6 +35,12 @@ export interface GsdiffRestorationRun {
   readonly strength: RunStrength;
   readonly seed: number;
   readonly softwareVersion: string;
+  /**
+   * Absent or 'full': both branches ran. 'trn-only': the Tail Refine Network alone (no diffusion branch, so steps and
+   * img2img strength did not act); 'diffusion-only': no TRN (an ablation). Recorded so a reader knows what made the
+   * pixels.
+   */
+  readonly branches?: 'full' | 'trn-only' | 'diffusion-only';
 }
 
 /**
@@ -74,8 +80,11 @@ export function restorationDerivation(r: RestorationRun): DerivationInfo {
       softwareVersion: r.softwareVersion,
     };
   }
+  const partial = r.branches !== undefined && r.branches !== 'full';
   return {
-    method: 'GSDiff grid-splicing diffusion restoration',
+    method: partial
+      ? `GSDiff grid-splicing diffusion restoration, ${r.branches === 'trn-only' ? 'Tail Refine Network only (diffusion branch off)' : 'diffusion branch only (no Tail Refine Network)'}`
+      : 'GSDiff grid-splicing diffusion restoration',
     task: r.task ?? (/blur/.test(r.degradation) && !/noise/.test(r.degradation) ? 'deblur' : 'denoise'),
     packName: r.pack.name,
     packVersion: r.pack.version,
@@ -88,6 +97,7 @@ export function restorationDerivation(r: RestorationRun): DerivationInfo {
       grid: `${r.pack.grid.rows}x${r.pack.grid.cols}`,
       tile,
       device: r.device,
+      ...(partial ? { branches: r.branches } : {}),
     },
     strength: r.strength,
     softwareVersion: r.softwareVersion,

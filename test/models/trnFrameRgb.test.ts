@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../common/index.js';
 import {
+  defaultBranches,
   loadPack,
   restoreSeries,
   STRENGTH_WEIGHTS,
@@ -157,6 +158,25 @@ describe('per-frame TRN for RGB series (trn_frame.rgb)', () => {
       }
     } finally {
       rmSync(noDiffusion, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('with trn_frame.diffusion false, CT series skip the diffusion branch unless asked; RGB series follow their own graph', async () => {
+    const noCtDiffusion = editedTrnFrame(dir, (t) => (t.diffusion = false));
+    try {
+      const pack = asGsdiff(await loadPack(noCtDiffusion, { device: 'cpu', logger }));
+      try {
+        expect(defaultBranches(pack.index, 'ct')).toBe('trn-only');
+        expect(defaultBranches(pack.index, 'rgb')).toBe('full'); // the RGB graph's own flag is absent: true
+        const ctDefault = await restoreAll(pack, 'ct');
+        expect(ctDefault).toEqual(await restoreAll(pack, 'ct', 'trn-only'));
+        expect(ctDefault).not.toEqual(await restoreAll(pack, 'ct', 'full')); // --branches full keeps it selectable
+        expect(await restoreAll(pack, 'rgb')).toEqual(await restoreAll(pack, 'rgb', 'full'));
+      } finally {
+        await pack.release();
+      }
+    } finally {
+      rmSync(noCtDiffusion, { recursive: true, force: true });
     }
   }, 120_000);
 

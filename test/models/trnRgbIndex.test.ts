@@ -88,6 +88,13 @@ describe('model_index trn_frame.rgb', () => {
   it('reads diffusion false: RGB series then skip the diffusion branch', () => {
     expect(gsdiff(index((rgb) => (rgb.diffusion = false))).trn_frame?.rgb?.diffusion).toBe(false);
     expect(gsdiff(index((rgb) => (rgb.diffusion = true))).trn_frame?.rgb?.diffusion).toBe(true);
+    // trn_frame.diffusion (the CT graphs' flag): absent stays absent (the branch runs), a boolean is kept
+    expect(gsdiff(index()).trn_frame?.diffusion).toBeUndefined();
+    expect(gsdiff(index((_rgb, j) => (j.trn_frame.diffusion = false))).trn_frame?.diffusion).toBe(false);
+    const bad = failure(index((_rgb, j) => (j.trn_frame.diffusion = 'off')));
+    expect(bad.code).toBe('MODEL_ERR_PACK_INDEX');
+    expect(bad.message).toContain('trn_frame.diffusion');
+    expect(bad.message).toContain('true or false');
   });
 
   it('accepts radius 0 and weights 0 and 1', () => {

@@ -31,6 +31,28 @@ describe('strength in DerivationDescription', () => {
     expect(d.strength).toEqual({ level: 'medium', weight: 1, ownNoiseRemoved: 0.5 });
   });
 
+  it('says when a GSDiff run ran its Tail Refine Network alone (a pack whose CT diffusion branch is off)', () => {
+    const gsdiffRun = {
+      degradation: 'low-dose CT noise',
+      pack: { ...run.pack, name: 'gsdiff-t', grid: { rows: 3, cols: 3 } },
+      device: 'cpu',
+      steps: 10,
+      img2imgStrength: 0.1,
+      strength: { level: 'medium', weight: 1, ownNoiseRemoved: 0.5 },
+      seed: 1,
+      softwareVersion: '0.1.0',
+    };
+    const trnOnly = restorationDerivation({ ...gsdiffRun, branches: 'trn-only' });
+    expect(trnOnly.method).toBe(
+      'GSDiff grid-splicing diffusion restoration, Tail Refine Network only (diffusion branch off)',
+    );
+    expect(trnOnly.parameters.branches).toBe('trn-only');
+    for (const both of [restorationDerivation(gsdiffRun), restorationDerivation({ ...gsdiffRun, branches: 'full' })]) {
+      expect(both.method).toBe('GSDiff grid-splicing diffusion restoration');
+      expect(both.parameters.branches).toBeUndefined();
+    }
+  });
+
   it('writes it into the derived instance, whole, within VR ST', async () => {
     const src = await readInstanceFile(sharedPath('ct-ge-head-human-tilted/01.dcm'));
     const f = await decodeFrame(src, 0);
