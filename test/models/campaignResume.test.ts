@@ -41,6 +41,14 @@ const STATES: {
   },
   { state: 'redcnn', stage: 'redcnn', config: 'gsdiff-s', train: 'ct', flags: ['--ema', '0.999'], maxMb: 3 },
   {
+    state: 'redcnn-caps',
+    stage: 'redcnn',
+    config: 'gsdiff-s',
+    train: 'capsule',
+    flags: ['--ema', '0.999', '--ct-fraction', '0', '--crop', '64', '--batch', '2'],
+    maxMb: 3,
+  },
+  {
     state: 'gsdiff-t-rgb',
     stage: 'trn',
     config: 'gsdiff-t-rgb',
