@@ -138,5 +138,5 @@ describe('detectCuts on a real clip against its FRAMES.tsv', () => {
     expect(truth.length).toBe(3);
     expect(score.precision).toBeGreaterThanOrEqual(0.95);
     expect(score.recall).toBeGreaterThanOrEqual(0.95);
-  }, 60_000);
+  }, 180_000); // 542 frames decoded and compared: 60 s was too tight on the slower AMD EPYC CI host (session 7)
 });
