@@ -41,6 +41,17 @@ const median = (xs: number[]): number => {
   return s[Math.floor(s.length / 2)];
 };
 
+/**
+ * The pacing of played cine frames: the median gap between them, and the median of what each gap spent beyond the
+ * frame time or the panes' own time for that frame, whichever was longer (the scheduler's own delay; a loaded machine
+ * slows the panes, which this does not count against it).
+ */
+function pacing(frames: HookEvent[], intervalMs: number): { gap: number; added: number; stepMs: number } {
+  const gaps = frames.slice(1).map((f, i) => f.t - frames[i].t);
+  const added = frames.slice(1).map((f, i) => gaps[i] - Math.max(intervalMs, f.stepMs ?? 0));
+  return { gap: median(gaps), added: median(added), stepMs: median(frames.map((f) => f.stepMs ?? 0)) };
+}
+
 /** The cine frames logged after the event log had `from` entries. */
 async function cineFrames(page: Page, from: number): Promise<HookEvent[]> {
   return (await events(page)).slice(from).filter((e) => e.event === 'cine-frame');
@@ -211,12 +222,15 @@ describeIfChromium('viewer cine and capsule review (Chromium, real server)', () 
     }
     for (let i = 1; i < frames.length; i++) expect(frames[i].original).toBe((frames[i - 1].original! + 1) % FRAMES);
     expect(frames.some((f, i) => i > 0 && f.original === 0 && frames[i - 1].original === FRAMES - 1)).toBe(true);
-    const gaps = frames.slice(1).map((f, i) => f.t - frames[i].t);
-    const gap = median(gaps);
-    console.log(`cine 1x: median ${gap} ms between frames (FrameTime ${FRAME_TIME_MS} ms), ${frames.length} frames`);
-    // Never faster than the stored rate; slower only as far as a loaded machine makes it.
-    expect(gap).toBeGreaterThanOrEqual(FRAME_TIME_MS * 0.9);
-    expect(gap).toBeLessThan(FRAME_TIME_MS * 2.5);
+    const slow = pacing(frames, FRAME_TIME_MS);
+    console.log(
+      `cine 1x: median ${slow.gap} ms between frames (FrameTime ${FRAME_TIME_MS} ms; the panes took ${slow.stepMs} ms a frame, the scheduler added ${slow.added} ms), ${frames.length} frames`,
+    );
+    // Never faster than the stored rate; slower only as far as the panes are (a loaded machine): the scheduler adds
+    // less than half a frame time beyond the frame time or the panes' own time (waiting a whole frame time after a
+    // slow frame, as it once did, adds one).
+    expect(slow.gap).toBeGreaterThanOrEqual(FRAME_TIME_MS * 0.9);
+    expect(slow.added).toBeLessThan(FRAME_TIME_MS / 2);
     await page.screenshot({ path: join(ARTIFACTS, 'capsule-1-cine.png') });
 
     // Paused: nothing moves.
@@ -231,11 +245,10 @@ describeIfChromium('viewer cine and capsule review (Chromium, real server)', () 
     expect((await state(page)).cine.targetFps).toBeCloseTo(16, 6);
     expect(await page.textContent('#cine-rate')).toContain('→ 16 fps');
     const fast = await play(page, 10);
-    const fastGap = median(fast.slice(1).map((f, i) => f.t - fast[i].t));
-    console.log(`cine 2x: median ${fastGap} ms between frames`);
-    // Never faster than 2x; how much slower depends on the machine's load (the unit test checks the speed itself).
-    expect(fastGap).toBeGreaterThanOrEqual((FRAME_TIME_MS / 2) * 0.9);
-    expect(fastGap).toBeLessThan(FRAME_TIME_MS * 1.5);
+    const quick = pacing(fast, FRAME_TIME_MS / 2);
+    console.log(`cine 2x: median ${quick.gap} ms between frames (panes ${quick.stepMs} ms, added ${quick.added} ms)`);
+    expect(quick.gap).toBeGreaterThanOrEqual((FRAME_TIME_MS / 2) * 0.9);
+    expect(quick.added).toBeLessThan(FRAME_TIME_MS / 4);
     for (const f of fast) expect(f.restored).toBe(f.original);
 
     // ] and [ step the speed; without loop the cine stops on the last frame, both panes there.

@@ -82,6 +82,8 @@ export interface HookEvent {
   readonly original?: number;
   readonly restored?: number | null;
   readonly restoredImageId?: string | null;
+  /** cine-frame: how long the panes took to show this frame. */
+  readonly stepMs?: number;
   readonly task?: string;
   readonly strength?: string;
 }

@@ -218,6 +218,57 @@ describe('cine', () => {
     expect(states.at(-1)).toBe(false);
   });
 
+  /** Plays `steps` (ms each advance takes, on a simulated clock) at `fps` without loop; the times frames appeared. */
+  async function simulate(fps: number, steps: readonly number[]): Promise<{ shown: number[]; cine: Cine }> {
+    let now = 0;
+    const shown: number[] = [];
+    const cine = new Cine(
+      async () => {
+        if (shown.length >= steps.length) return false;
+        now += steps[shown.length];
+        shown.push(now);
+        return true;
+      },
+      { now: () => now, sleep: async (ms) => void (now += ms) },
+    );
+    cine.setRate({ fps, source: 'FrameTime' });
+    cine.setLoop(false);
+    cine.play();
+    while (cine.state.playing) await new Promise((r) => setImmediate(r));
+    return { shown, cine };
+  }
+  const gapsOf = (t: number[]): number[] => t.slice(1).map((x, i) => x - t[i]);
+
+  it('shows frames one frame time apart when the panes are quick, even when a step takes most of a frame time', async () => {
+    for (const step of [0, 30, 100, 120]) {
+      const { shown } = await simulate(8, Array(12).fill(step));
+      // The first step starts one frame time after play (its time is not known yet); the second frame may close up
+      // on the schedule by less than half a frame time; every later frame appears a frame time after the last.
+      expect(shown[0]).toBeCloseTo(125 + step, 6);
+      const [first, ...rest] = gapsOf(shown);
+      expect(first).toBeGreaterThanOrEqual(62.5);
+      expect(first).toBeLessThanOrEqual(125);
+      for (const g of rest) expect(g).toBeCloseTo(125, 6);
+    }
+  });
+
+  it('follows the panes when they take longer than a frame time, and says how long they take', async () => {
+    const { shown, cine } = await simulate(8, Array(10).fill(300));
+    // 300 ms a frame, not 300 + 125: a slow step is not followed by a whole frame time of waiting.
+    for (const g of gapsOf(shown).slice(1)) expect(g).toBeCloseTo(300, 6);
+    expect(cine.state.frameMs).toBe(300);
+    expect(cine.state.achievedFps).toBeCloseTo(1000 / 300, 6);
+  });
+
+  it('does not catch up in a burst after one slow step', async () => {
+    const steps = [5, 5, 5, 5, 400, 5, 5, 5, 5, 5];
+    const { shown } = await simulate(8, steps);
+    const gaps = gapsOf(shown);
+    expect(gaps[3]).toBeCloseTo(520, 6); // the slow frame itself: 400 ms of loading after its 120 ms lead
+    // One frame time after the late frame, then on schedule again.
+    for (const g of gaps.slice(4)) expect(g).toBeCloseTo(125, 6);
+  });
+
   it('scales the rate by the speed and stops advancing on pause', async () => {
     let frames = 0;
     const cine = new Cine(async () => {

@@ -39,16 +39,34 @@ export interface CineState {
   readonly achievedFps?: number;
   /** Frames advanced since play. */
   readonly frames: number;
+  /** How long the panes took to show a frame (load and render), the median of the last three; undefined before one. */
+  readonly frameMs?: number;
 }
 
 /** Moves the review one frame on (wrapping at the end when `wrap`); false when there was no frame to go to. */
 export type CineAdvance = (wrap: boolean) => Promise<boolean>;
 
+/** Time for the cine: a clock and a timer (the test gives a simulated one). */
+export interface CineClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: CineClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
+
+/** How many recent advances the lead and `frameMs` look at. */
+const RECENT = 3;
+
 /**
- * The cine player: advances the review one frame per 1 / (rate x speed) seconds. Each advance is awaited (both
+ * The cine player: shows the review one frame on per 1 / (rate x speed) seconds. Each advance is awaited (both
  * panes have their image before the next one is asked for), so playback never drops frames and never runs ahead of
- * the panes: when loading is slower than the rate, the achieved rate is lower and says so. Two frames are never less
- * than half a frame time apart: after falling behind it does not catch up in a burst.
+ * the panes: when the panes take longer than a frame time, frames follow each other as fast as the panes allow,
+ * the achieved rate is lower and says so, and `frameMs` says why. An advance starts early by the panes' fastest
+ * recent time, so that a frame appears when it is due, not a whole advance later. After a late frame the next is
+ * aimed one frame time after it: it does not catch up in a burst.
  */
 export class Cine {
   private run = 0;
@@ -66,7 +84,7 @@ export class Cine {
 
   constructor(
     private readonly advance: CineAdvance,
-    private readonly now: () => number = () => performance.now(),
+    private readonly clock: CineClock = REAL_CLOCK,
   ) {}
 
   get state(): CineState {
@@ -76,7 +94,13 @@ export class Cine {
   /** The rate of the series now reviewed (stops playback: a new series starts paused). */
   setRate(rate: FrameRate): void {
     this.pause();
-    this.update({ rate, targetFps: rate.fps * this.current.speed, achievedFps: undefined, frames: 0 });
+    this.update({
+      rate,
+      targetFps: rate.fps * this.current.speed,
+      achievedFps: undefined,
+      frameMs: undefined,
+      frames: 0,
+    });
   }
 
   setSpeed(speed: number): void {
@@ -97,7 +121,7 @@ export class Cine {
     if (this.current.playing) return;
     const run = ++this.run;
     this.shown = [];
-    this.update({ playing: true, frames: 0, achievedFps: undefined });
+    this.update({ playing: true, frames: 0, achievedFps: undefined, frameMs: undefined });
     void this.loop(run);
   }
 
@@ -107,11 +131,17 @@ export class Cine {
   }
 
   private async loop(run: number): Promise<void> {
-    let due = this.now() + 1000 / this.current.targetFps;
+    const { clock } = this;
+    // When the next frame should appear, and how long the last few advances took.
+    let aim = clock.now() + 1000 / this.current.targetFps;
+    const took: number[] = [];
     while (run === this.run) {
-      const wait = due - this.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // Start early by the fastest recent advance (a conservative guess: one slow load does not pull frames early).
+      const lead = took.length > 0 ? Math.min(...took) : 0;
+      const wait = aim - lead - clock.now();
+      if (wait > 0) await clock.sleep(wait);
       if (run !== this.run) return;
+      const start = clock.now();
       let moved: boolean;
       try {
         moved = await this.advance(this.current.loop);
@@ -123,19 +153,22 @@ export class Cine {
         this.pause();
         return;
       }
-      const t = this.now();
+      const t = clock.now();
+      took.push(t - start);
+      if (took.length > RECENT) took.shift();
       this.shown.push(t);
       while (this.shown.length > 2 && t - this.shown[0] > 2000) this.shown.shift();
       const span = t - this.shown[0];
       this.update({
         frames: this.current.frames + 1,
         achievedFps: this.shown.length > 1 && span > 0 ? ((this.shown.length - 1) * 1000) / span : undefined,
+        frameMs: median(took),
       });
       // Keep the schedule (the average rate is the target) while less than half a frame late; later than that,
-      // start it again from now rather than catch up with a burst of frames.
+      // aim one frame time after this frame rather than catch up with a burst.
       const interval = 1000 / this.current.targetFps;
-      due += interval;
-      if (due < t + interval / 2) due = t + interval;
+      aim += interval;
+      if (aim < t + interval / 2) aim = t + interval;
     }
   }
 
@@ -143,4 +176,10 @@ export class Cine {
     this.current = { ...this.current, ...change };
     this.onChange(this.current);
   }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

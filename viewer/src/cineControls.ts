@@ -51,7 +51,10 @@ export class CineControls {
         ? `${fps(s.rate.fps)} fps (FrameTime ${(1000 / s.rate.fps).toFixed(0)} ms)`
         : `${fps(s.rate.fps)} fps (${SOURCE_LABEL[s.rate.source]})`;
     const target = s.speed === 1 ? '' : ` → ${fps(s.targetFps)} fps`;
-    const shown = s.playing && s.achievedFps !== undefined ? ` · showing ${fps(s.achievedFps)} fps` : '';
+    // The panes' own time only when it, not the rate, sets the pace: that is why the achieved rate is lower.
+    const slow =
+      s.frameMs !== undefined && s.frameMs > 1000 / s.targetFps ? ` · panes ${s.frameMs.toFixed(0)} ms a frame` : '';
+    const shown = s.playing && s.achievedFps !== undefined ? ` · showing ${fps(s.achievedFps)} fps${slow}` : '';
     this.els.rate.textContent = `${own}${target}${shown}`;
   }
 }
