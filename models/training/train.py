@@ -58,7 +58,7 @@ from gsdiff.noise_level import T_MAX, estimate_sigma, matched_timestep  # noqa: 
 from gsdiff.redcnn import RedCnn  # noqa: E402
 from gsdiff.scheduler import alphas_cumprod, scheduler_config  # noqa: E402
 from gsdiff.ema import WeightAverage, averaged_weights  # noqa: E402
-from gsdiff.state import data_manifest, read_state, write_state  # noqa: E402
+from gsdiff.state import data_manifest, read_state, write_checkpoint, write_state  # noqa: E402
 from gsdiff.tokenizer import ClipTokenizer, write_tokenizer_files  # noqa: E402
 from gsdiff.trn_tconv import (  # noqa: E402
     TemporalConvTailRefineNetwork, conv_indices, deepened, from_single_frame, mixed, with_outputs,
@@ -683,8 +683,7 @@ def main() -> None:
             raise SystemExit(f"train: {args.resume}: holds {state['stage']}/{state['config']}, expected {args.stage}/{cfg.name}")
         if state['train'] != args.train:
             print(f"train: resuming a run trained on {state['train']} with --train {args.train}", flush=True)
-        args.out.mkdir(parents=True, exist_ok=True)
-        torch.save({k: v for k, v in state.items() if k not in ('format', 'optimizer', 'data')}, run.ckpt)
+        write_checkpoint(state, run.ckpt)
         print(f"train: {args.resume}: step {state['step']}, {state['elapsed_s'] / 60:.1f} min, optimizer {state['optimizer']}", flush=True)
     if args.stage == 'dncnn' and run.ckpt.exists():  # before anything is written: a refused run changes nothing
         had, want = torch.load(run.ckpt, map_location='cpu')['extra'].get('arch'), dncnn_arch(args, sampler)

@@ -118,9 +118,9 @@ describe('campaign states: a fresh clone resumes each committed state two steps'
     const out = join(dir, 'run-joint');
     const trnRun = join(dir, 'run-t3');
     const unstate = (src: string, dst: string): string =>
-      `import sys, torch; sys.path.insert(0, 'models/training'); from pathlib import Path; ` +
-      `from gsdiff.state import read_state; s = read_state(Path('${src}')); Path('${dst}').parent.mkdir(parents=True, exist_ok=True); ` +
-      `torch.save({k: v for k, v in s.items() if k not in ('format', 'optimizer', 'data')}, '${dst}'); print(s['step'])`;
+      `import sys; sys.path.insert(0, 'models/training'); from pathlib import Path; ` +
+      `from gsdiff.state import read_state, write_checkpoint; s = read_state(Path('${src}')); ` +
+      `write_checkpoint(s, Path('${dst}')); print(s['step'])`;
     const S = 'models/training/state';
     await run(PY, ['-c', unstate(`${S}/gsdiff-t/aux.state.pt`, join(out, 'aux.pt'))]);
     await run(PY, ['-c', unstate(`${S}/gsdiff-t/vae.state.pt`, join(out, 'vae.pt'))]);

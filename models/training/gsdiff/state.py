@@ -91,3 +91,10 @@ def read_state(path: Path) -> dict:
     if state.get('opt') is not None:
         state['opt'] = _cast(state['opt'], torch.float32)
     return state
+
+
+def write_checkpoint(state: dict, path: Path) -> None:
+    """Writes a committed state (from ``read_state``) as a run's ``<stage>.pt`` checkpoint, which train.py's usual
+    resume and export_pack.py take up: the state's own bookkeeping (format, optimiser kind, data manifest) stays out."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({k: v for k, v in state.items() if k not in ('format', 'optimizer', 'data')}, path)
