@@ -186,20 +186,7 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: 
         raise SystemExit(f'export_pack: --ct-no-diffusion needs a per-frame TRN (a tconv TRN, config gsdiff-t*); {run} has none')
     fresh_out(out)
     for spec in specs(models, cfg) + ([extra] if extra else []) + by_strength:
-        g = torch.Generator().manual_seed(1)
-        example = spec.make_inputs(0, g)  # type: ignore[operator]
-        path = out / spec.name / 'model.onnx'
-        dyn = {n: axes for n, (_, axes) in spec.inputs.items()} | dict(spec.outputs)
-        export(spec.module, example, path, list(spec.inputs), list(spec.outputs), dyn)
-        compact_tensor_names(path)
-        check_graph(spec, path)
-        fused = fuse_attention_file(path)
-        for variant in (0, 1):
-            with torch.no_grad():
-                outputs = as_tuple(spec.module(*spec.make_inputs(variant, torch.Generator().manual_seed(2 + variant))))
-            if any(not torch.isfinite(o).all() for o in outputs):
-                raise SystemExit(f'export_pack: {spec.name}: non-finite torch output')
-        print(f'{spec.name}: {path.stat().st_size} bytes, {fused} attention(s) fused, ok', flush=True)
+        export_spec(spec, out)
     (out / 'scheduler').mkdir()
     (out / 'scheduler' / 'scheduler_config.json').write_text(jsonfmt.dumps(scheduler_config()))
     write_tokenizer_files(out / 'tokenizer', list(cfg.tokenizer_words), cfg.max_length)
@@ -262,6 +249,24 @@ def export_gsdiff(run: Path, out: Path, cfg: TinyConfig, version: str, trn_run: 
         },
     }
     (out / 'model_index.json').write_text(jsonfmt.dumps(index))
+
+
+def export_spec(spec: Spec, out: Path) -> None:
+    """Exports one component to ``<out>/<spec.name>/model.onnx``, checks the graph against torch and fuses attention."""
+    g = torch.Generator().manual_seed(1)
+    example = spec.make_inputs(0, g)  # type: ignore[operator]
+    path = out / spec.name / 'model.onnx'
+    dyn = {n: axes for n, (_, axes) in spec.inputs.items()} | dict(spec.outputs)
+    export(spec.module, example, path, list(spec.inputs), list(spec.outputs), dyn)
+    compact_tensor_names(path)
+    check_graph(spec, path)
+    fused = fuse_attention_file(path)
+    for variant in (0, 1):
+        with torch.no_grad():
+            outputs = as_tuple(spec.module(*spec.make_inputs(variant, torch.Generator().manual_seed(2 + variant))))  # type: ignore[operator]
+        if any(not torch.isfinite(o).all() for o in outputs):
+            raise SystemExit(f'export_pack: {spec.name}: non-finite torch output')
+    print(f'{spec.name}: {path.stat().st_size} bytes, {fused} attention(s) fused, ok', flush=True)
 
 
 def load_rgb_trn(rgb_run: Path) -> tuple[torch.nn.Module, dict]:

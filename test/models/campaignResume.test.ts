@@ -3,6 +3,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createLogger } from '../../common/index.js';
+import { loadPack } from '../../models/index.js';
 import { gsdiff } from '../helpers/gsdiffCli.js';
 import { sharedPath } from '../helpers/sharedData.js';
 
@@ -15,6 +17,13 @@ const TRAIN = 'models/training/train.py';
  * the campaign trains it with (docs/RESULTS.md), two steps on small real data, and commits a compact state of its own.
  * A state that no longer matches its code (a renamed layer, a changed config) fails here, not in the next session.
  */
+const S = 'models/training/state';
+/** Python that rebuilds a run's checkpoint from a committed state (what a session whose .cache/ is gone does). */
+const unstate = (src: string, dst: string): string =>
+  `import sys; sys.path.insert(0, 'models/training'); from pathlib import Path; ` +
+  `from gsdiff.state import read_state, write_checkpoint; s = read_state(Path('${src}')); ` +
+  `write_checkpoint(s, Path('${dst}')); print(s['step'])`;
+
 const STATES: {
   state: string;
   stage: string;
@@ -113,15 +122,65 @@ describe('campaign states: a fresh clone resumes each committed state two steps'
     320_000,
   );
 
+  it('swaps the RGB TRN into a copy of the shipped pack, every other file byte for byte, and the runtime loads it', async () => {
+    const shipped = 'models/packs/gsdiff-t';
+    const rgbRun = join(dir, 'run-rgb-swap');
+    const steps = Number(
+      (await run(PY, ['-c', unstate(`${S}/gsdiff-t-rgb/trn.state.pt`, join(rgbRun, 'trn.pt'))])).stdout,
+    );
+    const out = join(dir, 'pack-swap');
+    const { stdout } = await run(
+      PY,
+      [
+        'models/training/swap_rgb_trn.py',
+        '--pack',
+        shipped,
+        '--rgb-trn',
+        rgbRun,
+        '--version',
+        '0.0.2-test',
+        '--out',
+        out,
+      ],
+      { maxBuffer: 1 << 24, timeout: 300_000 },
+    );
+    expect(stdout).toContain(`(${steps} steps)`);
+    type Index = { version: string; files: Record<string, string>; training: { trn_rgb: { steps: number } } };
+    const before = JSON.parse(await readFile(join(shipped, 'model_index.json'), 'utf8')) as Index;
+    const after = JSON.parse(await readFile(join(out, 'model_index.json'), 'utf8')) as Index;
+    expect(after.version).toBe('0.0.2-test');
+    expect(after.training.trn_rgb.steps).toBe(steps);
+    expect(Object.keys(after.files).sort()).toEqual(Object.keys(before.files).sort());
+    for (const [file, sha] of Object.entries(before.files)) {
+      if (file === 'trn_frame_rgb/model.onnx') continue;
+      expect([file, after.files[file]]).toEqual([file, sha]);
+      expect((await readFile(join(out, file))).equals(await readFile(join(shipped, file)))).toBe(true);
+    }
+    // loadPack checks every file against the index's sha256: the new graph's entry is its own
+    const pack = await loadPack(out, { device: 'cpu', logger: createLogger('silent') });
+    expect(pack.index.version).toBe('0.0.2-test');
+    await pack.release();
+    // the staging folder is gone and the shipped pack is untouched
+    await expect(stat(`${out}.partial`)).rejects.toThrow();
+    await expect(
+      run(PY, [
+        'models/training/swap_rgb_trn.py',
+        '--pack',
+        shipped,
+        '--rgb-trn',
+        rgbRun,
+        '--version',
+        'x',
+        '--out',
+        shipped,
+      ]),
+    ).rejects.toThrow(/--out must differ from --pack/);
+  }, 300_000);
+
   it('the joint state resumes against the deeper gsdiff-t3 TRN, frozen, and exports a pack with that TRN', async () => {
     // the run folder a session rebuilds from the committed states (.cache/ does not survive): aux, vae and a trn run
     const out = join(dir, 'run-joint');
     const trnRun = join(dir, 'run-t3');
-    const unstate = (src: string, dst: string): string =>
-      `import sys; sys.path.insert(0, 'models/training'); from pathlib import Path; ` +
-      `from gsdiff.state import read_state, write_checkpoint; s = read_state(Path('${src}')); ` +
-      `write_checkpoint(s, Path('${dst}')); print(s['step'])`;
-    const S = 'models/training/state';
     await run(PY, ['-c', unstate(`${S}/gsdiff-t/aux.state.pt`, join(out, 'aux.pt'))]);
     await run(PY, ['-c', unstate(`${S}/gsdiff-t/vae.state.pt`, join(out, 'vae.pt'))]);
     const t3 = Number((await run(PY, ['-c', unstate(`${S}/gsdiff-t3/trn.state.pt`, join(trnRun, 'trn.pt'))])).stdout);
