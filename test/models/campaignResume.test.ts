@@ -129,21 +129,16 @@ describe('campaign states: a fresh clone resumes each committed state two steps'
       (await run(PY, ['-c', unstate(`${S}/gsdiff-t-rgb/trn.state.pt`, join(rgbRun, 'trn.pt'))])).stdout,
     );
     const out = join(dir, 'pack-swap');
-    const { stdout } = await run(
-      PY,
-      [
-        'models/training/swap_rgb_trn.py',
-        '--pack',
-        shipped,
-        '--rgb-trn',
-        rgbRun,
-        '--version',
-        '0.0.2-test',
-        '--out',
-        out,
-      ],
-      { maxBuffer: 1 << 24, timeout: 300_000 },
-    );
+    const swap = (to: string, version: string) =>
+      run(
+        PY,
+        ['models/training/swap_rgb_trn.py', '--pack', shipped, '--rgb-trn', rgbRun, '--version', version, '--out', to],
+        {
+          maxBuffer: 1 << 24,
+          timeout: 300_000,
+        },
+      );
+    const { stdout } = await swap(out, '0.0.2-test');
     expect(stdout).toContain(`(${steps} steps)`);
     type Index = { version: string; files: Record<string, string>; training: { trn_rgb: { steps: number } } };
     const before = JSON.parse(await readFile(join(shipped, 'model_index.json'), 'utf8')) as Index;
@@ -160,21 +155,9 @@ describe('campaign states: a fresh clone resumes each committed state two steps'
     const pack = await loadPack(out, { device: 'cpu', logger: createLogger('silent') });
     expect(pack.index.version).toBe('0.0.2-test');
     await pack.release();
-    // the staging folder is gone and the shipped pack is untouched
+    // the staging folder is gone, and it never writes over its source
     await expect(stat(`${out}.partial`)).rejects.toThrow();
-    await expect(
-      run(PY, [
-        'models/training/swap_rgb_trn.py',
-        '--pack',
-        shipped,
-        '--rgb-trn',
-        rgbRun,
-        '--version',
-        'x',
-        '--out',
-        shipped,
-      ]),
-    ).rejects.toThrow(/--out must differ from --pack/);
+    await expect(swap(shipped, 'x')).rejects.toThrow(/--out must differ from --pack/);
   }, 300_000);
 
   it('the joint state resumes against the deeper gsdiff-t3 TRN, frozen, and exports a pack with that TRN', async () => {
